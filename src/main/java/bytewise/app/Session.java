@@ -1,0 +1,57 @@
+package bytewise.app;
+
+import bytewise.data.Corpus;
+import bytewise.model.Gpt;
+import bytewise.train.Preset;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * State shared by the studio's screens, all on the FX thread: the loaded dataset, the chosen
+ * settings, the model that inference screens use, and the status line. Screens observe these
+ * properties; none of them blocks.
+ */
+public final class Session {
+    /** The dataset being trained on and inspected (null before one is loaded). */
+    public final ObjectProperty<Corpus> corpus = new SimpleObjectProperty<>(this, "corpus");
+    /** Share of the dataset, at its end, held out for validation. */
+    public final DoubleProperty valFraction = new SimpleDoubleProperty(this, "valFraction", 0.1);
+    /** The settings the next run will use (model shape + training), edited on the Hyperparameters screen. */
+    public final ObjectProperty<Preset> settings = new SimpleObjectProperty<>(this, "settings");
+    /**
+     * Weights for inference screens (Inspector, Playground): a snapshot, never the live training
+     * buffer. Replaced (a new object) whenever newer weights are published: during training at
+     * each evaluation and at most every few seconds, when a run stops, and when a checkpoint is opened.
+     */
+    public final ObjectProperty<Gpt> model = new SimpleObjectProperty<>(this, "model");
+    /** Training step the current {@link #model} snapshot was taken at. */
+    public final LongProperty modelStep = new SimpleLongProperty(this, "modelStep");
+    /** A byte offset the user picked in the dataset preview, for the Inspector to show. */
+    public final LongProperty inspectOffset = new SimpleLongProperty(this, "inspectOffset", 0);
+    /** Latest one-line status message (errors named plainly). */
+    public final StringProperty message = new SimpleStringProperty(this, "message", "");
+
+    /** Background threads for inference and file work (daemon: they never keep the app alive). */
+    private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "bytewise-background");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ExecutorService background() {
+        return background;
+    }
+
+    public void shutdown() {
+        background.shutdownNow();
+    }
+}

@@ -1,0 +1,366 @@
+package bytewise.cli;
+
+import bytewise.BytewiseException;
+import bytewise.data.Corpus;
+import bytewise.data.Samples;
+import bytewise.data.Split;
+import bytewise.inspect.ByteProbability;
+import bytewise.inspect.SanityCheck;
+import bytewise.inspect.SanityResult;
+import bytewise.inspect.TrialsResult;
+import bytewise.io.Checkpoint;
+import bytewise.io.Json;
+import bytewise.model.Gpt;
+import bytewise.model.ModelConfig;
+import bytewise.sample.Generator;
+import bytewise.sample.SamplingSettings;
+import bytewise.train.EvalMetrics;
+import bytewise.train.Preset;
+import bytewise.train.RunOutcome;
+import bytewise.train.StepMetrics;
+import bytewise.train.TrainConfig;
+import bytewise.train.Trainer;
+import bytewise.train.TrainingListener;
+import bytewise.train.TrainingState;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The headless command line: train → sanity → save → generate, or --bench. */
+@Command(name = "bytewise", mixinStandardHelpOptions = true, version = "bytewise 0.1.0", sortOptions = false,
+        usageHelpWidth = 100,
+        description = {"Train, check and sample byte-level GPT models. With no arguments, opens the studio.",
+                "Runs in order: train (with --data) -> sanity checks -> save -> generate."},
+        footer = {"", "Examples:",
+                "  bytewise --data samples/pocket-essays.txt --preset tiny --save runs/tiny --gen 200",
+                "  bytewise --load runs/tiny --prompt 'The river' --gen 300 --temp 0.8 --topk 40",
+                "  bytewise --load runs/tiny --data samples/pocket-essays.txt --sanity-next-from-data 100",
+                "  bytewise --bench --preset small --threads 2 --json"})
+final class Cli implements Callable<Integer> {
+    private final PrintWriter out, err;
+
+    Cli(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Text (any file) to train on and check against.")
+    Path data;
+    @Option(names = "--preset", paramLabel = "NAME", description = "tiny, small, medium or a preset JSON file (default: tiny, or the loaded checkpoint's settings).")
+    String preset;
+    @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin).")
+    Path load;
+    @Option(names = "--save", paramLabel = "PREFIX", description = "Save a checkpoint (PREFIX.json + PREFIX.bin) after training.")
+    Path save;
+    @Option(names = "--no-optimizer-state", description = "Save weights only (smaller; resuming restarts AdamW's moments).")
+    boolean noOptimizerState;
+
+    @Option(names = "--steps", description = "Total optimizer steps of the run (a loaded run continues up to this).")
+    Integer steps;
+    @Option(names = "--batch", description = "Windows per step.")
+    Integer batch;
+    @Option(names = "--seq", description = "Context length (seq_len) of a new model.")
+    Integer seq;
+    @Option(names = "--dmodel", description = "Embedding width (d_model) of a new model.")
+    Integer dmodel;
+    @Option(names = "--layers", description = "Transformer blocks of a new model.")
+    Integer layers;
+    @Option(names = "--heads", description = "Attention heads of a new model (must divide d_model).")
+    Integer heads;
+    @Option(names = "--lr", description = "Peak learning rate.")
+    Double lr;
+    @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay.")
+    Double minLr;
+    @Option(names = "--warmup", description = "Linear warmup steps.")
+    Integer warmup;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (weight matrices only).")
+    Double weightDecay;
+    @Option(names = "--beta1", description = "AdamW beta1.")
+    Double beta1;
+    @Option(names = "--beta2", description = "AdamW beta2.")
+    Double beta2;
+    @Option(names = "--clip", description = "Global gradient-norm clip (0 = off).")
+    Double clip;
+    @Option(names = "--threads", description = "Worker threads (0 = all processors).")
+    Integer threads;
+    @Option(names = "--seed", description = "Seed for initialisation and batches.")
+    Long seed;
+    @Option(names = "--eval-every", description = "Evaluate validation loss every N steps (and after the last).")
+    Integer evalEvery;
+    @Option(names = "--val-fraction", description = "Fraction of the data, at its end, held out for validation.")
+    Double valFraction;
+    @Option(names = "--replay-data", paramLabel = "FILE", description = "Older text mixed into each batch while fine-tuning.")
+    Path replayData;
+    @Option(names = "--replay-fraction", description = "Share of each batch drawn from --replay-data (0..1).", defaultValue = "0")
+    double replayFraction;
+    @Option(names = "--log-every", description = "Print a text progress line every N steps.", defaultValue = "10")
+    int logEvery;
+
+    @Option(names = "--sanity-next-from-data", paramLabel = "N", description = "Run N random next-byte checks on --data.", defaultValue = "0")
+    int sanityTrials;
+    @Option(names = "--sanity-offset", paramLabel = "OFF", description = "Next-byte check at this offset of --data.")
+    Long sanityOffset;
+    @Option(names = "--sanity-ctx", description = "Context bytes for checks (0 = seq_len).", defaultValue = "0")
+    int sanityCtx;
+    @Option(names = "--sanity-top", description = "Candidates listed per check.", defaultValue = "5")
+    int sanityTop;
+    @Option(names = "--sanity-preview", description = "Context bytes shown per check.", defaultValue = "32")
+    int sanityPreview;
+
+    @Option(names = "--prompt", description = "Text to continue (empty: start from a newline).")
+    String prompt;
+    @Option(names = "--gen", paramLabel = "N", description = "Bytes to generate (default 256 when --prompt is given).")
+    Integer gen;
+    @Option(names = "--temp", description = "Sampling temperature (0 = greedy).", defaultValue = "1.0")
+    double temp;
+    @Option(names = "--topk", description = "Sample from the k most likely bytes (0 = off).", defaultValue = "0")
+    int topk;
+    @Option(names = "--top-p", description = "Nucleus sampling threshold (1 = off).", defaultValue = "1.0")
+    double topP;
+    @Option(names = "--ascii-only", description = "Only generate \\n, \\r, \\t and printable ASCII.")
+    boolean asciiOnly;
+    @Option(names = "--stop", description = "Stop generating once the output contains this string.")
+    String stop;
+    @Option(names = "--gen-seed", description = "Seed for sampling (default: --seed).")
+    Long genSeed;
+
+    @Option(names = "--json", description = "One JSON object per line instead of text.")
+    boolean json;
+    @Option(names = "--bench", description = "Measure training tokens/s, forward/backward ms and generation bytes/s.")
+    boolean bench;
+    @Option(names = "--bench-steps", description = "Measured training steps in --bench (after warm-up).", defaultValue = "30")
+    int benchSteps;
+
+    @Override
+    public Integer call() {
+        if (bench) return Bench.run(this, out);
+        Checkpoint loaded = load == null ? null : Checkpoint.load(load);
+        Preset base = preset != null ? Preset.named(preset) : null;
+        ModelConfig mc = modelConfig(loaded, base);
+        TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
+                ? loaded.training() : (base != null ? base : Preset.named("tiny")).training());
+        Corpus corpus = data == null ? null : Corpus.open(data);
+        if (corpus == null && loaded == null)
+            throw new BytewiseException("nothing to do: give --data FILE to train on, or --load a checkpoint (see --help)");
+        if (corpus == null && (sanityTrials > 0 || sanityOffset != null))
+            throw new BytewiseException("sanity checks need --data (the text to check against)");
+        Gpt model = loaded != null ? loaded.model() : Gpt.initialize(mc, tc.seed());
+        TrainingState state = loaded != null ? loaded.state() : null;
+        long done = state == null ? 0 : state.step();
+
+        if (corpus != null && tc.steps() > done) {
+            Split split = corpus.split(tc.valFraction());
+            Split replay = replayData == null ? null : Corpus.open(replayData).split(tc.valFraction());
+            if (replay == null && replayFraction > 0) throw new BytewiseException("--replay-fraction needs --replay-data");
+            try (Trainer trainer = new Trainer(model, split, tc, state, replay, replayFraction)) {
+                header(model, tc, corpus, split, done);
+                RunOutcome outcome = trainer.run(progress());
+                state = trainer.capture().state();
+                if (outcome.status() == RunOutcome.Status.DIVERGED) {
+                    emit(Map.of("type", "error", "step", outcome.step(), "message", outcome.message()));
+                    if (!json) err.println("error: " + outcome.message());
+                    return 3;
+                }
+            }
+        }
+        if (corpus != null && (sanityOffset != null || sanityTrials > 0)) sanity(model, corpus, tc.seed());
+        if (save != null) {
+            TrainingState saved = state == null ? null
+                    : noOptimizerState ? new TrainingState(state.step(), state.tokens(), null, null) : state;
+            String dataName = corpus != null ? corpus.name() : loaded != null ? loaded.dataName() : null;
+            String sha = corpus != null ? corpus.sha256() : loaded != null ? loaded.dataSha256() : null;
+            new Checkpoint(model, tc, saved, dataName, sha).save(save);
+            if (json) emit(Map.of("type", "saved", "prefix", save.toString()));
+            else out.println("saved " + Checkpoint.jsonPath(save) + " and " + Checkpoint.binPath(save));
+        }
+        int n = gen != null ? gen : (prompt != null ? 256 : 0);
+        if (n > 0) generate(model, n, tc.seed());
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "done");
+            m.put("step", state == null ? 0 : state.step());
+            m.put("params", model.config().parameterCount());
+            emit(m);
+        }
+        out.flush();
+        return 0;
+    }
+
+    ModelConfig modelConfig(Checkpoint loaded, Preset base) {
+        if (loaded != null) {
+            ModelConfig c = loaded.model().config();
+            conflict("--seq", seq, c.seqLen());
+            conflict("--dmodel", dmodel, c.dModel());
+            conflict("--layers", layers, c.nLayer());
+            conflict("--heads", heads, c.nHead());
+            return c;
+        }
+        ModelConfig p = (base != null ? base : Preset.named("tiny")).model();
+        return new ModelConfig(or(seq, p.seqLen()), or(dmodel, p.dModel()), or(layers, p.nLayer()), or(heads, p.nHead()));
+    }
+
+    private static void conflict(String flag, Integer given, int actual) {
+        if (given != null && given != actual)
+            throw new BytewiseException(flag + " " + given + " conflicts with the loaded model (" + actual + ")");
+    }
+
+    TrainConfig trainConfig(TrainConfig b) {
+        return new TrainConfig(or(batch, b.batch()), or(steps, b.steps()), or(lr, b.lr()),
+                minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), or(lr, b.lr()))),
+                or(warmup, b.warmup()), or(weightDecay, b.weightDecay()), or(beta1, b.beta1()), or(beta2, b.beta2()),
+                b.eps(), or(clip, b.gradClip()), or(evalEvery, b.evalEvery()), b.evalWindows(), or(threads, b.threads()),
+                or(seed, b.seed()), or(valFraction, b.valFraction()));
+    }
+
+    private static <T> T or(T v, T d) {
+        return v != null ? v : d;
+    }
+
+    private void header(Gpt model, TrainConfig tc, Corpus corpus, Split split, long done) {
+        ModelConfig c = model.config();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "start");
+            m.put("data", corpus.name());
+            m.put("bytes", corpus.size());
+            m.put("params", c.parameterCount());
+            m.put("model", c);
+            m.put("training", tc);
+            m.put("from_step", done);
+            emit(m);
+        } else {
+            out.printf("data %s: %,d bytes (%,d train, %,d validation)%n", corpus.name(), corpus.size(),
+                    split.trainSize(), split.valSize());
+            out.printf("model: seq_len %d, d_model %d, %d layers, %d heads, %,d parameters%n", c.seqLen(), c.dModel(),
+                    c.nLayer(), c.nHead(), c.parameterCount());
+            out.printf("training: %d steps%s, batch %d, lr %.2e -> %.2e (warmup %d), %d threads, seed %d%n", tc.steps(),
+                    done > 0 ? " (from step " + done + ")" : "", tc.batch(), tc.lr(), tc.minLr(), tc.warmup(),
+                    tc.resolvedThreads(), tc.seed());
+        }
+    }
+
+    private TrainingListener progress() {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                if (json) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("type", "step");
+                    e.put("step", m.step());
+                    e.put("loss", m.loss());
+                    e.put("lr", m.lr());
+                    e.put("grad_norm", m.gradNorm());
+                    e.put("tokens", m.tokens());
+                    e.put("tokens_per_s", Math.round(m.tokensPerSecond()));
+                    e.put("elapsed_s", m.elapsedSeconds());
+                    emit(e);
+                } else if (m.step() % Math.max(1, logEvery) == 0 || m.step() == m.totalSteps()) {
+                    out.printf("step %5d/%d | loss %.4f | lr %.2e | grad norm %.3f | %,.0f tok/s | %.1fs%n", m.step(),
+                            m.totalSteps(), m.loss(), m.lr(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
+                }
+            }
+
+            @Override
+            public void onEval(EvalMetrics m) {
+                if (json) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("type", "eval");
+                    e.put("step", m.step());
+                    e.put("val_loss", m.valLoss());
+                    e.put("val_ppl", m.valPerplexity());
+                    emit(e);
+                } else {
+                    out.printf("step %5d | val loss %.4f | val perplexity %.2f%n", m.step(), m.valLoss(), m.valPerplexity());
+                }
+            }
+        };
+    }
+
+    private void sanity(Gpt model, Corpus corpus, long runSeed) {
+        SanityCheck check = new SanityCheck(model, corpus, sanityCtx);
+        if (sanityOffset != null) report(check.at(sanityOffset, sanityTop, sanityPreview));
+        if (sanityTrials > 0) {
+            TrialsResult r = check.randomTrials(sanityTrials, runSeed, sanityTop, sanityPreview, null);
+            for (SanityResult s : r.trials()) report(s);
+            if (json) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("type", "sanity_summary");
+                e.put("trials", r.trials().size());
+                e.put("top1_accuracy", r.top1Accuracy());
+                e.put("mean_expected_prob", r.meanExpectedProbability());
+                emit(e);
+            } else {
+                out.printf("sanity: %d random offsets, top-1 accuracy %.1f%%, mean p(expected) %.3f%n",
+                        r.trials().size(), 100 * r.top1Accuracy(), r.meanExpectedProbability());
+            }
+        }
+    }
+
+    private void report(SanityResult s) {
+        if (json) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "sanity");
+            e.put("offset", s.offset());
+            e.put("ctx", s.contextLength());
+            e.put("preview", s.contextPreview());
+            e.put("expected", s.expected());
+            e.put("expected_prob", s.expectedProbability());
+            e.put("expected_rank", s.expectedRank());
+            e.put("argmax", s.argmax());
+            e.put("ok", s.ok());
+            List<Map<String, Object>> top = new ArrayList<>();
+            for (ByteProbability b : s.top()) top.add(Map.of("byte", b.value(), "prob", b.probability()));
+            e.put("top", top);
+            emit(e);
+            return;
+        }
+        out.printf("offset %d | ...\"%s\" -> expected '%s' | argmax '%s' %s | rank %d | p %.4f%n", s.offset(),
+                s.contextPreview(), s.expectedPrintable(), s.argmaxPrintable(), s.ok() ? "OK" : "MISMATCH",
+                s.expectedRank(), s.expectedProbability());
+        StringBuilder sb = new StringBuilder("    top:");
+        for (ByteProbability b : s.top()) sb.append(String.format(" '%s' %.3f", b.printable(), b.probability()));
+        out.println(sb);
+    }
+
+    private void generate(Gpt model, int n, long runSeed) {
+        SamplingSettings s = new SamplingSettings(temp, topk, topP, asciiOnly, or(genSeed, runSeed), n, stop);
+        byte[] p = prompt == null ? new byte[0] : prompt.getBytes(StandardCharsets.UTF_8);
+        Generator g = new Generator(model);
+        if (json) {
+            Generator.Result r = g.generate(p, s, null, null);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "sample");
+            e.put("prompt", prompt == null ? "" : prompt);
+            e.put("text", r.text());
+            e.put("bytes", r.bytes().length);
+            emit(e);
+        } else {
+            out.print(prompt == null ? "" : prompt);
+            StringBuilder streamed = new StringBuilder();
+            Generator.Result r = g.generate(p, s, b -> {
+                out.print(b.text());
+                streamed.append(b.text());
+                out.flush();
+            }, null);
+            out.println(r.text().substring(streamed.length())); // an unfinished UTF-8 tail, escaped
+            if (r.stoppedByString()) out.println("(stopped at \"" + stop + "\")");
+        }
+    }
+
+    void emit(Map<String, ?> event) {
+        try {
+            out.println(Json.LINES.writeValueAsString(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package bytewise.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The model's elementwise and row-wise kernels, vectorised, each over a range of rows so callers
+ * can split work across threads. {@link ReferenceKernels} holds the plain loops they are tested
+ * against. Layouts follow llm.c: activations are (rows, channels) row-major.
+ */
+public final class Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    public static final float LN_EPS = 1e-5f;
+    private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
+
+    private Kernels() {}
+
+    // ---------------------------------------------------------------- LayerNorm
+
+    public static void layerNormForward(float[] out, int outOff, float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                        float[] inp, int inpOff, float[] w, int wOff, float[] b, int bOff,
+                                        int r0, int r1, int c) {
+        for (int r = r0; r < r1; r++) {
+            int x = inpOff + r * c;
+            float m = Vec.sum(inp, x, c) / c;
+            float var = 0f;
+            int i = 0;
+            FloatVector vm = FloatVector.broadcast(S, m);
+            FloatVector acc = FloatVector.zero(S);
+            for (int up = S.loopBound(c); i < up; i += L) {
+                FloatVector d = FloatVector.fromArray(S, inp, x + i).sub(vm);
+                acc = d.fma(d, acc);
+            }
+            var = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < c; i++) {
+                float d = inp[x + i] - m;
+                var += d * d;
+            }
+            var /= c;
+            float s = (float) (1.0 / Math.sqrt(var + LN_EPS));
+            int o = outOff + r * c;
+            i = 0;
+            FloatVector vs = FloatVector.broadcast(S, s);
+            for (int up = S.loopBound(c); i < up; i += L) {
+                FloatVector n = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
+                n.fma(FloatVector.fromArray(S, w, wOff + i), FloatVector.fromArray(S, b, bOff + i)).intoArray(out, o + i);
+            }
+            for (; i < c; i++) out[o + i] = (inp[x + i] - m) * s * w[wOff + i] + b[bOff + i];
+            mean[meanOff + r] = m;
+            rstd[rstdOff + r] = s;
+        }
+    }
+
+    /** dinp += ∂loss/∂inp for rows [r0, r1). Weight and bias gradients: {@link #layerNormParamGrads}. */
+    public static void layerNormBackwardInput(float[] dinp, int dinpOff, float[] dout, int doutOff,
+                                              float[] inp, int inpOff, float[] w, int wOff,
+                                              float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                              int r0, int r1, int c) {
+        for (int r = r0; r < r1; r++) {
+            int x = inpOff + r * c, d = doutOff + r * c, di = dinpOff + r * c;
+            float m = mean[meanOff + r], s = rstd[rstdOff + r];
+            FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
+            FloatVector accMean = FloatVector.zero(S), accNorm = FloatVector.zero(S);
+            int i = 0;
+            for (int up = S.loopBound(c); i < up; i += L) {
+                FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
+                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
+                accMean = accMean.add(dnorm);
+                accNorm = dnorm.fma(norm, accNorm);
+            }
+            float dMean = accMean.reduceLanes(VectorOperators.ADD), dNormMean = accNorm.reduceLanes(VectorOperators.ADD);
+            for (int j = i; j < c; j++) {
+                float norm = (inp[x + j] - m) * s, dnorm = w[wOff + j] * dout[d + j];
+                dMean += dnorm;
+                dNormMean += dnorm * norm;
+            }
+            dMean /= c;
+            dNormMean /= c;
+            FloatVector vdm = FloatVector.broadcast(S, dMean), vdn = FloatVector.broadcast(S, dNormMean);
+            i = 0;
+            for (int up = S.loopBound(c); i < up; i += L) {
+                FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
+                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
+                FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
+                FloatVector.fromArray(S, dinp, di + i).add(g).intoArray(dinp, di + i);
+            }
+            for (; i < c; i++) {
+                float norm = (inp[x + i] - m) * s, dnorm = w[wOff + i] * dout[d + i];
+                dinp[di + i] += (dnorm - dMean - norm * dNormMean) * s;
+            }
+        }
+    }
+
+    /**
+     * dw[j] += Σ_rows norm·dout, db[j] += Σ_rows dout for channels [c0, c1): split by channel so the
+     * sum over rows runs in one fixed order whatever the thread count.
+     */
+    public static void layerNormParamGrads(float[] dw, int dwOff, float[] db, int dbOff, float[] dout, int doutOff,
+                                           float[] inp, int inpOff, float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                           int rows, int c, int c0, int c1) {
+        for (int r = 0; r < rows; r++) {
+            int x = inpOff + r * c, d = doutOff + r * c;
+            float m = mean[meanOff + r], s = rstd[rstdOff + r];
+            FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
+            int j = c0;
+            for (int up = c0 + S.loopBound(c1 - c0); j < up; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dout, d + j);
+                FloatVector norm = FloatVector.fromArray(S, inp, x + j).sub(vm).mul(vs);
+                norm.fma(g, FloatVector.fromArray(S, dw, dwOff + j)).intoArray(dw, dwOff + j);
+                FloatVector.fromArray(S, db, dbOff + j).add(g).intoArray(db, dbOff + j);
+            }
+            for (; j < c1; j++) {
+                float g = dout[d + j];
+                dw[dwOff + j] += (inp[x + j] - m) * s * g;
+                db[dbOff + j] += g;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- GELU (tanh form)
+
+    public static void geluForward(float[] out, int outOff, float[] inp, int inpOff, int from, int to) {
+        int i = from;
+        FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
+        FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
+        for (int up = from + S.loopBound(to - from); i < up; i += L) {
+            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i);
+            FloatVector u = k.mul(x.add(cube.mul(x).mul(x).mul(x)));
+            half.mul(x).mul(one.add(u.lanewise(VectorOperators.TANH))).intoArray(out, outOff + i);
+        }
+        for (; i < to; i++) {
+            float x = inp[inpOff + i];
+            out[outOff + i] = 0.5f * x * (1f + (float) Math.tanh(GELU_SCALE * (x + 0.044715f * x * x * x)));
+        }
+    }
+
+    /** dinp = gelu'(inp) · dout; {@code dinp} may be {@code dout} (in place). */
+    public static void geluBackward(float[] dinp, int dinpOff, float[] inp, int inpOff, float[] dout, int doutOff,
+                                    int from, int to) {
+        int i = from;
+        FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
+        FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
+        FloatVector cube3 = FloatVector.broadcast(S, 3f * 0.044715f);
+        for (int up = from + S.loopBound(to - from); i < up; i += L) {
+            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i);
+            FloatVector x2 = x.mul(x);
+            FloatVector u = k.mul(x.add(cube.mul(x2).mul(x)));
+            FloatVector th = u.lanewise(VectorOperators.TANH);
+            FloatVector sech2 = one.sub(th.mul(th));
+            FloatVector local = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(k).mul(one.add(cube3.mul(x2))));
+            local.mul(FloatVector.fromArray(S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
+        }
+        for (; i < to; i++) {
+            float x = inp[inpOff + i];
+            float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+            float th = (float) Math.tanh(u);
+            float sech2 = 1f - th * th;
+            float local = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_SCALE * (1f + 3f * 0.044715f * x * x);
+            dinp[dinpOff + i] = local * dout[doutOff + i];
+        }
+    }
+
+    // ---------------------------------------------------------------- softmax + cross-entropy
+
+    /**
+     * Turns each row of logits into probabilities in place and returns the sum of −ln p[target]
+     * over rows [r0, r1) (targets may be null for inference).
+     */
+    public static double softmaxCrossEntropy(float[] logits, int off, int[] targets, int tOff, int r0, int r1, int v) {
+        double loss = 0;
+        for (int r = r0; r < r1; r++) {
+            int o = off + r * v;
+            float max = Vec.max(logits, o, v);
+            float sum = Vec.expShiftInPlace(logits, o, v, max);
+            Vec.scaleInPlace(logits, o, v, 1f / sum);
+            if (targets != null) loss -= Math.log(Math.max(logits[o + targets[tOff + r]], 1e-30f));
+        }
+        return loss;
+    }
+
+    /** probs → dlogits in place: (p − onehot(target)) · scale. */
+    public static void softmaxCrossEntropyBackward(float[] probs, int off, int[] targets, int tOff, int r0, int r1,
+                                                   int v, float scale) {
+        for (int r = r0; r < r1; r++) {
+            int o = off + r * v;
+            Vec.scaleInPlace(probs, o, v, scale);
+            probs[o + targets[tOff + r]] -= scale;
+        }
+    }
+
+    // ---------------------------------------------------------------- causal self-attention
+
+    /**
+     * For each (batch, head) pair in [p0, p1): att = softmax(q·kᵀ/√hs) with a causal mask and
+     * out = att·v. {@code qkv} is (B, T, 3C) with q, k, v side by side; {@code att} is
+     * (B, NH, T, T), of which only t2 ≤ t is written and read.
+     */
+    public static void attentionForward(float[] out, int outOff, float[] att, int attOff, float[] qkv, int qkvOff,
+                                        int T, int C, int nh, int p0, int p1) {
+        int hs = C / nh, C3 = 3 * C;
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        for (int p = p0; p < p1; p++) {
+            int b = p / nh, h = p % nh;
+            int base = qkvOff + b * T * C3 + h * hs;
+            for (int t = 0; t < T; t++) {
+                int q = base + t * C3;
+                int a = attOff + (p * T + t) * T;
+                for (int t2 = 0; t2 <= t; t2++) att[a + t2] = Vec.dot(qkv, q, qkv, base + t2 * C3 + C, hs) * scale;
+                float max = Vec.max(att, a, t + 1);
+                float sum = Vec.expShiftInPlace(att, a, t + 1, max);
+                Vec.scaleInPlace(att, a, t + 1, 1f / sum);
+                int o = outOff + (b * T + t) * C + h * hs;
+                java.util.Arrays.fill(out, o, o + hs, 0f);
+                for (int t2 = 0; t2 <= t; t2++) Vec.axpy(att[a + t2], qkv, base + t2 * C3 + 2 * C, out, o, hs);
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #attentionForward} for pairs [p0, p1); accumulates into dqkv.
+     * {@code scratch} holds at least T floats (one row of ∂att).
+     */
+    public static void attentionBackward(float[] dqkv, int dqkvOff, float[] dout, int doutOff, float[] att, int attOff,
+                                         float[] qkv, int qkvOff, int T, int C, int nh, int p0, int p1, float[] scratch) {
+        int hs = C / nh, C3 = 3 * C;
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        for (int p = p0; p < p1; p++) {
+            int b = p / nh, h = p % nh;
+            int base = qkvOff + b * T * C3 + h * hs;
+            int dbase = dqkvOff + b * T * C3 + h * hs;
+            for (int t = 0; t < T; t++) {
+                int a = attOff + (p * T + t) * T;
+                int dy = doutOff + (b * T + t) * C + h * hs;
+                // ∂att[t2] = dy · v[t2];  ∂v[t2] += att[t2] · dy
+                float dot = 0f;
+                for (int t2 = 0; t2 <= t; t2++) {
+                    float g = Vec.dot(dout, dy, qkv, base + t2 * C3 + 2 * C, hs);
+                    scratch[t2] = g;
+                    dot += g * att[a + t2];
+                    Vec.axpy(att[a + t2], dout, dy, dqkv, dbase + t2 * C3 + 2 * C, hs);
+                }
+                // softmax backward, then the q·k product's two gradients
+                int q = base + t * C3, dq = dbase + t * C3;
+                for (int t2 = 0; t2 <= t; t2++) {
+                    float ds = att[a + t2] * (scratch[t2] - dot) * scale;
+                    Vec.axpy(ds, qkv, base + t2 * C3 + C, dqkv, dq, hs);
+                    Vec.axpy(ds, qkv, q, dqkv, dbase + t2 * C3 + C, hs);
+                }
+            }
+        }
+    }
+}

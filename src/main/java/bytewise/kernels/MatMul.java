@@ -1,0 +1,79 @@
+package bytewise.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The linear layers' products, split across a {@link WorkerPool} by output rows in multiples of
+ * the GEMM tile. Every output element is summed in the same order whatever the thread count, so
+ * results are bit-identical across thread counts.
+ */
+public final class MatMul {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private final WorkerPool pool;
+    private final Gemm.Workspace[] workspaces;
+
+    public MatMul(WorkerPool pool) {
+        this.pool = pool;
+        this.workspaces = new Gemm.Workspace[pool.size()];
+        for (int i = 0; i < workspaces.length; i++) workspaces[i] = new Gemm.Workspace();
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    /** C[m, n] += A(m, k) · B(k, n) on all workers (see {@link Gemm#gemm}). */
+    public void gemm(int m, int n, int k,
+                     float[] a, int aOff, int ars, int acs,
+                     float[] b, int bOff, int brs, int bcs,
+                     float[] c, int cOff, int ldc) {
+        int tiles = (m + Gemm.MR - 1) / Gemm.MR;
+        int workers = pool.size();
+        pool.run(w -> {
+            int t0 = (int) ((long) tiles * w / workers), t1 = (int) ((long) tiles * (w + 1) / workers);
+            int m0 = t0 * Gemm.MR, m1 = Math.min(m, t1 * Gemm.MR);
+            Gemm.gemm(m0, m1, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, workspaces[w]);
+        });
+    }
+
+    /**
+     * out[r, o] = (accumulate ? out[r, o] : 0) + bias[o] + sum_c inp[r, c] · w[o, c].
+     * With {@code accumulate} the residual stream is added in place, saving a buffer and a pass.
+     */
+    public void forward(float[] out, int outOff, float[] inp, int inpOff, float[] w, int wOff,
+                        float[] bias, int biasOff, int rows, int in, int outC, boolean accumulate) {
+        pool.forRange(rows, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = outOff + r * outC;
+                if (accumulate) {
+                    if (bias != null) Vec.addInPlace(out, o, bias, biasOff, outC);
+                } else if (bias != null) {
+                    System.arraycopy(bias, biasOff, out, o, outC);
+                } else {
+                    java.util.Arrays.fill(out, o, o + outC, 0f);
+                }
+            }
+        });
+        gemm(rows, outC, in, inp, inpOff, in, 1, w, wOff, 1, in, out, outOff, outC);
+    }
+
+    /**
+     * Backward of {@link #forward}: dinp += dout · w, dw += doutᵀ · inp, dbias += column sums of dout.
+     * {@code dinp} may be null when the input needs no gradient.
+     */
+    public void backward(float[] dinp, int dinpOff, float[] dw, int dwOff, float[] dbias, int dbiasOff,
+                         float[] dout, int doutOff, float[] inp, int inpOff, float[] w, int wOff,
+                         int rows, int in, int outC) {
+        if (dinp != null) gemm(rows, in, outC, dout, doutOff, outC, 1, w, wOff, in, 1, dinp, dinpOff, in);
+        gemm(outC, in, rows, dout, doutOff, 1, outC, inp, inpOff, in, 1, dw, dwOff, in);
+        if (dbias != null) {
+            int vecs = (outC + S.length() - 1) / S.length();
+            pool.forRange(vecs, (v0, v1) -> {
+                int o0 = v0 * S.length(), o1 = Math.min(outC, v1 * S.length());
+                for (int r = 0; r < rows; r++) Vec.addInPlace(dbias, dbiasOff + o0, dout, doutOff + r * outC + o0, o1 - o0);
+            });
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package bytewise.sample;
+
+import bytewise.kernels.Kernels;
+import bytewise.kernels.Vec;
+import bytewise.model.Gpt;
+import bytewise.model.ModelConfig;
+import bytewise.model.ParameterLayout;
+
+/**
+ * Incremental inference for one sequence with a KV cache: each new byte runs the model on that
+ * byte only and attends over the cached keys and values, so it costs O(context) rather than a
+ * full re-run. When the context reaches {@code seqLen}, the window slides: the newest half is kept
+ * and the cache rebuilt from it (amortised, one extra position per new byte).
+ */
+public final class Decoder {
+    private final Gpt model;
+    private final ModelConfig cfg;
+    private final ParameterLayout lay;
+    private final float[] p;
+    private final int T, C, NH, hs;
+    private final float[] kCache, vCache; // (L, T, C)
+    private final int[] history; // tokens currently in the cache, by position
+    private int pos;
+    private final float[] x, ln, qkv, att, y, h, hg, logits, probs, mean = new float[1], rstd = new float[1];
+
+    public Decoder(Gpt model) {
+        this.model = model;
+        this.cfg = model.config();
+        this.lay = model.layout();
+        this.p = model.params();
+        T = cfg.seqLen();
+        C = cfg.dModel();
+        NH = cfg.nHead();
+        hs = C / NH;
+        kCache = new float[cfg.nLayer() * T * C];
+        vCache = new float[cfg.nLayer() * T * C];
+        history = new int[T];
+        x = new float[C];
+        ln = new float[C];
+        qkv = new float[3 * C];
+        att = new float[T];
+        y = new float[C];
+        h = new float[4 * C];
+        hg = new float[4 * C];
+        logits = new float[ModelConfig.VOCAB];
+        probs = new float[ModelConfig.VOCAB];
+    }
+
+    public Gpt model() {
+        return model;
+    }
+
+    /** Forgets the context. */
+    public void reset() {
+        pos = 0;
+    }
+
+    /** Bytes currently in the context window. */
+    public int contextLength() {
+        return pos;
+    }
+
+    /**
+     * Appends one byte to the context and returns the logits for the byte after it. The array
+     * is reused by the next call.
+     */
+    public float[] push(int token) {
+        if (token < 0 || token > 255) throw new IllegalArgumentException("byte out of range: " + token);
+        if (pos == T) slide();
+        history[pos] = token;
+        forward(token, pos);
+        pos++;
+        return logits;
+    }
+
+    /** Softmax of the last logits at temperature 1 (reused buffer). */
+    public float[] probabilities() {
+        System.arraycopy(logits, 0, probs, 0, logits.length);
+        Kernels.softmaxCrossEntropy(probs, 0, null, 0, 0, 1, probs.length);
+        return probs;
+    }
+
+    private void slide() {
+        int keep = Math.max(1, T / 2);
+        System.arraycopy(history, T - keep, history, 0, keep);
+        for (int i = 0; i < keep; i++) forward(history[i], i);
+        pos = keep;
+    }
+
+    private void forward(int token, int t) {
+        System.arraycopy(p, lay.wte + token * C, x, 0, C);
+        Vec.addInPlace(x, 0, p, lay.wpe + t * C, C);
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        for (int l = 0; l < cfg.nLayer(); l++) {
+            int cache = l * T * C;
+            Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.ln1w(l), p, lay.ln1b(l), 0, 1, C);
+            matvec(qkv, ln, lay.qkvw(l), lay.qkvb(l), C, 3 * C);
+            System.arraycopy(qkv, C, kCache, cache + t * C, C);
+            System.arraycopy(qkv, 2 * C, vCache, cache + t * C, C);
+            for (int hd = 0; hd < NH; hd++) {
+                int o = hd * hs;
+                for (int u = 0; u <= t; u++) att[u] = Vec.dot(qkv, o, kCache, cache + u * C + o, hs) * scale;
+                float max = Vec.max(att, 0, t + 1);
+                float sum = Vec.expShiftInPlace(att, 0, t + 1, max);
+                java.util.Arrays.fill(y, o, o + hs, 0f);
+                for (int u = 0; u <= t; u++) Vec.axpy(att[u] / sum, vCache, cache + u * C + o, y, o, hs);
+            }
+            matvecAdd(x, y, lay.attprojw(l), lay.attprojb(l), C, C);
+            Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.ln2w(l), p, lay.ln2b(l), 0, 1, C);
+            matvec(h, ln, lay.fcw(l), lay.fcb(l), C, 4 * C);
+            Kernels.geluForward(hg, 0, h, 0, 0, 4 * C);
+            matvecAdd(x, hg, lay.fcprojw(l), lay.fcprojb(l), 4 * C, C);
+        }
+        Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
+        for (int v = 0; v < ModelConfig.VOCAB; v++) logits[v] = Vec.dot(p, lay.wte + v * C, ln, 0, C);
+    }
+
+    /** out = W·in + b for W (outC, in) at wOff. */
+    private void matvec(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
+        for (int o = 0; o < outC; o++) out[o] = p[bOff + o] + Vec.dot(p, wOff + o * inC, in, 0, inC);
+    }
+
+    private void matvecAdd(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
+        for (int o = 0; o < outC; o++) out[o] += p[bOff + o] + Vec.dot(p, wOff + o * inC, in, 0, inC);
+    }
+}

@@ -1,0 +1,64 @@
+package bytewise.train;
+
+import bytewise.BytewiseException;
+
+/**
+ * Optimizer, schedule and run settings. {@code threads} 0 means all processors.
+ * The learning rate warms up linearly over {@code warmup} steps, then follows a cosine from
+ * {@code lr} down to {@code minLr} at the last step.
+ */
+public record TrainConfig(int batch, int steps, double lr, double minLr, int warmup, double weightDecay,
+                          double beta1, double beta2, double eps, double gradClip, int evalEvery, int evalWindows,
+                          int threads, long seed, double valFraction) {
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(4, 200, 3e-4, 3e-4, 0, 0.1, 0.9, 0.999, 1e-8, 1.0, 20, 64, 0, 1337, 0.1);
+    }
+
+    public TrainConfig {
+        if (batch <= 0) throw new BytewiseException("batch must be positive, got " + batch);
+        if (batch > 1 << 16) throw new BytewiseException("batch " + batch + " is too large (max 65536)");
+        if (steps < 0) throw new BytewiseException("steps must not be negative, got " + steps);
+        if (!(lr > 0 && lr <= 10)) throw new BytewiseException("lr must be in (0, 10], got " + lr);
+        if (!(minLr >= 0 && minLr <= lr)) throw new BytewiseException("min_lr must be in [0, lr], got " + minLr);
+        if (warmup < 0) throw new BytewiseException("warmup must not be negative, got " + warmup);
+        if (!(weightDecay >= 0 && weightDecay < 10)) throw new BytewiseException("weight_decay must be in [0, 10), got " + weightDecay);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new BytewiseException("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new BytewiseException("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps > 0 && eps < 1)) throw new BytewiseException("eps must be in (0, 1), got " + eps);
+        if (!(gradClip >= 0) || Double.isInfinite(gradClip))
+            throw new BytewiseException("grad_clip must be 0 (off) or positive, got " + gradClip);
+        if (evalEvery < 0) throw new BytewiseException("eval_every must not be negative, got " + evalEvery);
+        if (evalWindows < 0) throw new BytewiseException("eval_windows must not be negative, got " + evalWindows);
+        if (threads < 0 || threads > 1024) throw new BytewiseException("threads must be in 0..1024 (0 = all), got " + threads);
+        if (!(valFraction >= 0 && valFraction < 1))
+            throw new BytewiseException("val_fraction must be in [0, 1), got " + valFraction);
+    }
+
+    public int resolvedThreads() {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    public TrainConfig withSteps(int s) {
+        return new TrainConfig(batch, s, lr, minLr, warmup, weightDecay, beta1, beta2, eps, gradClip, evalEvery,
+                evalWindows, threads, seed, valFraction);
+    }
+
+    public TrainConfig withThreads(int t) {
+        return new TrainConfig(batch, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, gradClip, evalEvery,
+                evalWindows, t, seed, valFraction);
+    }
+
+    public TrainConfig withLr(double newLr, double newMinLr) {
+        return new TrainConfig(batch, steps, newLr, newMinLr, warmup, weightDecay, beta1, beta2, eps, gradClip,
+                evalEvery, evalWindows, threads, seed, valFraction);
+    }
+
+    /** Learning rate for 0-based step {@code step}: linear warmup, then cosine to minLr at the last step. */
+    public double learningRate(long step) {
+        if (step < warmup) return lr * (step + 1) / warmup;
+        long decaySteps = Math.max(1, steps - warmup);
+        double ratio = Math.min(1.0, (double) (step - warmup) / decaySteps);
+        return minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (lr - minLr);
+    }
+}

@@ -1,0 +1,114 @@
+package bytewise.cli;
+
+import bytewise.TestData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CliTest {
+    record Outcome(int status, String out, String err) {
+        List<JsonNode> events() throws Exception {
+            List<JsonNode> list = new ArrayList<>();
+            for (String line : out.split("\n")) if (!line.isBlank()) list.add(new ObjectMapper().readTree(line));
+            return list;
+        }
+    }
+
+    static Outcome run(String... args) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int status = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        return new Outcome(status, o.toString(), e.toString());
+    }
+
+    @Test
+    void trainsSanityChecksSavesAndGeneratesAsJsonLines(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("text file ü.txt");
+        Files.write(data, TestData.prose(20_000, 2));
+        Path save = dir.resolve("model");
+        Outcome r = run("--data", data.toString(), "--preset", "tiny", "--steps", "6", "--eval-every", "3",
+                "--threads", "2", "--sanity-offset", "100", "--sanity-next-from-data", "3", "--sanity-top", "4",
+                "--save", save.toString(), "--prompt", "the ", "--gen", "20", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<JsonNode> ev = r.events();
+        assertEquals("start", ev.get(0).get("type").asText());
+        long steps = ev.stream().filter(n -> n.get("type").asText().equals("step")).count();
+        assertEquals(6, steps);
+        JsonNode firstStep = ev.stream().filter(n -> n.get("type").asText().equals("step")).findFirst().orElseThrow();
+        for (String k : new String[]{"step", "loss", "lr", "tokens_per_s"}) assertTrue(firstStep.has(k), k);
+        List<JsonNode> evals = ev.stream().filter(n -> n.get("type").asText().equals("eval")).toList();
+        assertEquals(2, evals.size());
+        assertEquals(Math.exp(evals.get(1).get("val_loss").asDouble()), evals.get(1).get("val_ppl").asDouble(), 1e-3);
+        JsonNode sanity = ev.stream().filter(n -> n.get("type").asText().equals("sanity")).findFirst().orElseThrow();
+        assertEquals(100, sanity.get("offset").asLong());
+        assertEquals(64, sanity.get("ctx").asInt());
+        assertEquals(TestData.prose(20_000, 2)[164] & 0xFF, sanity.get("expected").asInt());
+        assertEquals(4, sanity.get("top").size());
+        assertTrue(sanity.get("top").get(0).has("byte") && sanity.get("top").get(0).has("prob"));
+        assertEquals(4, ev.stream().filter(n -> n.get("type").asText().equals("sanity")).count());
+        JsonNode sample = ev.stream().filter(n -> n.get("type").asText().equals("sample")).findFirst().orElseThrow();
+        assertEquals(20, sample.get("bytes").asInt());
+        assertEquals("done", ev.get(ev.size() - 1).get("type").asText());
+        assertTrue(Files.exists(dir.resolve("model.json")) && Files.exists(dir.resolve("model.bin")));
+
+        // continue the saved run to step 9, then generate greedily twice: same text
+        Outcome more = run("--load", save.toString(), "--data", data.toString(), "--steps", "9", "--json");
+        assertEquals(0, more.status(), more.err());
+        assertEquals(3, more.events().stream().filter(n -> n.get("type").asText().equals("step")).count());
+        Outcome g1 = run("--load", save.toString(), "--prompt", "the", "--gen", "30", "--temp", "0");
+        Outcome g2 = run("--load", save.toString(), "--prompt", "the", "--gen", "30", "--temp", "0");
+        assertEquals(0, g1.status(), g1.err());
+        assertEquals(g1.out(), g2.out());
+        assertTrue(g1.out().startsWith("the"));
+    }
+
+    @Test
+    void badInputExitsNonZeroWithOneLineAndNoStackTrace(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        Path tiny = Files.writeString(dir.resolve("tiny.txt"), "hello");
+        String[][] cases = {
+                {"--data", dir.resolve("missing.txt").toString()},
+                {"--data", dir.toString()},
+                {"--data", empty.toString()},
+                {"--data", tiny.toString()},
+                {"--data", tiny.toString(), "--dmodel", "30", "--heads", "4"},
+                {"--data", tiny.toString(), "--lr", "-1"},
+                {"--steps", "abc"},
+                {"--load", dir.resolve("nope").toString()},
+                {"--bogus-flag"},
+                {},
+        };
+        String[] expect = {"not found", "directory", "empty", "too short", "divisible", "lr", "steps", "not found",
+                "bogus", "nothing to do"};
+        for (int i = 0; i < cases.length; i++) {
+            if (cases[i].length == 0) {
+                Outcome r = run("--threads", "1");
+                assertEquals(2, r.status());
+                assertTrue(r.err().contains(expect[i]), r.err());
+                continue;
+            }
+            Outcome r = run(cases[i]);
+            assertEquals(2, r.status(), String.join(" ", cases[i]));
+            assertTrue(r.err().contains(expect[i]), "'" + expect[i] + "' in: " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertTrue(r.err().startsWith("error: "), r.err());
+        }
+    }
+
+    @Test
+    void helpListsTheFlags() {
+        Outcome r = run("--help");
+        assertEquals(0, r.status());
+        for (String f : new String[]{"--data", "--steps", "--sanity-next-from-data", "--top-p", "--bench", "--json"})
+            assertTrue(r.out().contains(f), f);
+    }
+}
