@@ -21,9 +21,15 @@ public final class Gemm {
 
     /** Per-thread packing buffers, grown on first use and then reused (no allocation per call). */
     public static final class Workspace {
-        float[] a = new float[MR * KC];
+        float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+
+        float[] aFor(int tiles) {
+            int need = tiles * MR * KC;
+            if (a.length < need) a = new float[need];
+            return a;
+        }
 
         float[] bFor(int n) {
             int need = KC * roundUp(n, NR);
@@ -43,36 +49,43 @@ public final class Gemm {
                             float[] b, int bOff, int brs, int bcs,
                             float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
+        int tiles = (m1 - m0 + MR - 1) / MR;
         float[] bp = ws.bFor(n);
-        float[] ap = ws.a;
+        float[] ap = ws.aFor(tiles);
         int panels = (n + NR - 1) / NR;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kb = Math.min(KC, k - k0);
             packB(b, bOff, brs, bcs, k0, kb, n, bp);
-            for (int i0 = m0; i0 < m1; i0 += MR) {
-                int mr = Math.min(MR, m1 - i0);
-                packA(a, aOff, ars, acs, i0, mr, k0, kb, ap);
-                for (int p = 0; p < panels; p++) {
-                    int n0 = p * NR;
-                    int nr = Math.min(NR, n - n0);
+            for (int t = 0; t < tiles; t++) {
+                int i0 = m0 + t * MR;
+                packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap, t * MR * kb);
+            }
+            // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile (in L2)
+            for (int p = 0; p < panels; p++) {
+                int n0 = p * NR;
+                int nr = Math.min(NR, n - n0);
+                int bo = p * kb * NR;
+                for (int t = 0; t < tiles; t++) {
+                    int i0 = m0 + t * MR;
+                    int mr = Math.min(MR, m1 - i0);
                     int cAt = cOff + i0 * ldc + n0;
                     if (mr == MR && nr == NR) {
-                        kernel(kb, ap, bp, p * kb * NR, c, cAt, ldc);
+                        kernel(kb, ap, t * MR * kb, bp, bo, c, cAt, ldc);
                     } else {
-                        edge(kb, ap, bp, p * kb * NR, c, cAt, ldc, mr, nr, ws.tile);
+                        edge(kb, ap, t * MR * kb, bp, bo, c, cAt, ldc, mr, nr, ws.tile);
                     }
                 }
             }
         }
     }
 
-    private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] ap) {
+    private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] ap, int at) {
         for (int r = 0; r < MR; r++) {
             if (r < mr) {
                 int src = aOff + (i0 + r) * ars + k0 * acs;
-                for (int kk = 0; kk < kb; kk++, src += acs) ap[kk * MR + r] = a[src];
+                for (int kk = 0; kk < kb; kk++, src += acs) ap[at + kk * MR + r] = a[src];
             } else {
-                for (int kk = 0; kk < kb; kk++) ap[kk * MR + r] = 0f;
+                for (int kk = 0; kk < kb; kk++) ap[at + kk * MR + r] = 0f;
             }
         }
     }
@@ -97,24 +110,26 @@ public final class Gemm {
         }
     }
 
-    private static void edge(int kb, float[] ap, float[] bp, int bo, float[] c, int cAt, int ldc,
+    private static void edge(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
-        kernel(kb, ap, bp, bo, tile, 0, NR);
+        kernel(kb, ap, ao, bp, bo, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
         }
     }
 
     /** The 6×2-vector register tile; 12 accumulators stay in registers across the k loop. */
-    private static void kernel(int kb, float[] ap, float[] bp, int bo, float[] c, int cAt, int ldc) {
+    private static void kernel(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int kk = 0, ak = 0, bk = bo; kk < kb; kk++, ak += MR, bk += NR) {
+        // indices linear in kk let C2 hoist the range checks out of the loop
+        for (int kk = 0; kk < kb; kk++) {
+            int ak = ao + kk * MR, bk = bo + kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk);
             FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
             FloatVector a = FloatVector.broadcast(S, ap[ak]);
