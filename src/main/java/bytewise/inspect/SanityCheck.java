@@ -19,6 +19,7 @@ public final class SanityCheck {
     private final Decoder decoder;
     private final Corpus corpus;
     private final int ctx;
+    private final int[] context;
 
     /** {@code ctx} context bytes per check; 0 means the model's seq_len. */
     public SanityCheck(Gpt model, Corpus corpus, int ctx) {
@@ -30,6 +31,7 @@ public final class SanityCheck {
                     + " context " + this.ctx + " + 1");
         this.decoder = new Decoder(model);
         this.corpus = corpus;
+        this.context = new int[this.ctx];
     }
 
     public int contextLength() {
@@ -45,8 +47,8 @@ public final class SanityCheck {
         if (offset < 0 || offset > maxOffset())
             throw new BytewiseException("offset must be in 0.." + maxOffset() + " for context " + ctx + ", got " + offset);
         if (topK < 1) throw new BytewiseException("top must be at least 1, got " + topK);
-        decoder.reset();
-        for (int i = 0; i < ctx; i++) decoder.push(corpus.byteAt(offset + i));
+        corpus.read(offset, context, 0, ctx);
+        decoder.prefill(context, ctx);
         float[] p = decoder.probabilities();
         int expected = corpus.byteAt(offset + ctx);
         int argmax = 0, rank = 1;

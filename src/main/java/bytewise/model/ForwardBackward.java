@@ -26,6 +26,7 @@ public final class ForwardBackward {
     private final int maxBatch, T, C, L, NH, V;
     private final float[] params;
     private final float[] grads;
+    private final boolean training;
 
     // activations (per layer where stacked: layer l at l * maxBatch * T * width)
     private final float[] encoded, ln1, ln1Mean, ln1Rstd, qkv, atty, att, residual2, ln2, ln2Mean, ln2Rstd;
@@ -39,6 +40,11 @@ public final class ForwardBackward {
     private boolean haveTargets;
 
     public ForwardBackward(Gpt model, int maxBatch, WorkerPool pool) {
+        this(model, maxBatch, pool, true);
+    }
+
+    /** With {@code training} false, no gradient buffers are allocated and {@link #backward} is unavailable. */
+    public ForwardBackward(Gpt model, int maxBatch, WorkerPool pool, boolean training) {
         this.model = model;
         this.cfg = model.config();
         this.lay = model.layout();
@@ -54,7 +60,8 @@ public final class ForwardBackward {
         checkFits(model.config(), maxBatch);
         long BT = (long) maxBatch * T;
         params = model.params();
-        grads = new float[params.length];
+        this.training = training;
+        grads = training ? new float[params.length] : null;
         encoded = alloc(BT * C);
         ln1 = alloc(L * BT * C);
         ln1Mean = alloc(L * BT);
@@ -73,11 +80,11 @@ public final class ForwardBackward {
         lnfMean = alloc(BT);
         lnfRstd = alloc(BT);
         logits = alloc(BT * V);
-        dresidual = alloc(BT * C);
-        dln = alloc(BT * C);
-        datty = alloc(BT * C);
-        dfch = alloc(BT * 4 * C);
-        dqkv = alloc(BT * 3 * C);
+        dresidual = training ? alloc(BT * C) : null;
+        dln = training ? alloc(BT * C) : null;
+        datty = training ? alloc(BT * C) : null;
+        dfch = training ? alloc(BT * 4 * C) : null;
+        dqkv = training ? alloc(BT * 3 * C) : null;
         attScratch = new float[pool.size()][T];
         rowLoss = new double[(int) BT];
         inputs = new int[(int) BT];
@@ -95,7 +102,7 @@ public final class ForwardBackward {
         if (widest > MAX_ARRAY || BT * ModelConfig.VOCAB > MAX_ARRAY)
             throw new BytewiseException("batch " + batch + " × seq_len " + cfg.seqLen() + " needs an activation buffer of "
                     + widest + " floats, over Java's array limit; use a smaller batch, seq_len or model");
-        long bytes = 4L * (cfg.activationCount(batch) + 4 * cfg.parameterCount() + BT * 10L * cfg.dModel());
+        long bytes = 4L * (cfg.activationCount(batch) + 3 * cfg.parameterCount() + BT * 10L * cfg.dModel());
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > available)
@@ -129,6 +136,32 @@ public final class ForwardBackward {
      * {@link #probabilities()} holds the b·T next-byte distributions.
      */
     public float forward(int[] x, int[] y, int b) {
+        return forward(x, y, b, true);
+    }
+
+    /** Forward without the final softmax: {@link #logits()} then holds raw logits (inference prefill). */
+    public void forwardLogits(int[] x, int b) {
+        forward(x, null, b, false);
+    }
+
+    /** Raw logits after {@link #forwardLogits}; row r = window r / T, position r % T. */
+    public float[] logits() {
+        return logits;
+    }
+
+    /**
+     * Copies the attention keys and values that layer {@code layer} computed in the last forward for
+     * positions [0, n) of window {@code w}: (n, C) each, as a KV cache holds them.
+     */
+    public void copyKeysValues(int layer, int w, int n, float[] k, int kOff, float[] v, int vOff) {
+        int base = layer * maxBatch * T * 3 * C + w * T * 3 * C;
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(qkv, base + t * 3 * C + C, k, kOff + t * C, C);
+            System.arraycopy(qkv, base + t * 3 * C + 2 * C, v, vOff + t * C, C);
+        }
+    }
+
+    private float forward(int[] x, int[] y, int b, boolean softmax) {
         if (b <= 0 || b > maxBatch) throw new IllegalArgumentException("batch " + b + " outside 1.." + maxBatch);
         batch = b;
         final int BT = b * T, stride = maxBatch * T;
@@ -170,6 +203,7 @@ public final class ForwardBackward {
         pool.forRange(BT, (r0, r1) -> Kernels.layerNormForward(lnf, 0, lnfMean, 0, lnfRstd, 0, residual3, last,
                 params, lay.lnfw, params, lay.lnfb, r0, r1, C));
         mm.forward(logits, 0, lnf, 0, params, lay.wte, null, 0, BT, C, V, false);
+        if (!softmax) return Float.NaN;
         int[] tg = haveTargets ? targets : null;
         pool.forRange(BT, (r0, r1) -> {
             for (int r = r0; r < r1; r++) rowLoss[r] = Kernels.softmaxCrossEntropy(logits, 0, tg, 0, r, r + 1, V);
@@ -186,11 +220,13 @@ public final class ForwardBackward {
     }
 
     public void zeroGrad() {
+        if (!training) return;
         pool.forRange(grads.length, (i0, i1) -> java.util.Arrays.fill(grads, i0, i1, 0f));
     }
 
     /** Accumulates ∂(mean loss)/∂params of the last forward into {@link #grads()}. */
     public void backward() {
+        if (!training) throw new IllegalStateException("this pass was built for inference only");
         if (!haveTargets) throw new IllegalStateException("backward needs a forward with targets");
         final int b = batch, BT = b * T, stride = maxBatch * T;
         final float scale = 1f / BT;

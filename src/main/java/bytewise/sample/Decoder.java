@@ -2,6 +2,8 @@ package bytewise.sample;
 
 import bytewise.kernels.Kernels;
 import bytewise.kernels.Vec;
+import bytewise.kernels.WorkerPool;
+import bytewise.model.ForwardBackward;
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.model.ParameterLayout;
@@ -10,7 +12,9 @@ import bytewise.model.ParameterLayout;
  * Incremental inference for one sequence with a KV cache: each new byte runs the model on that
  * byte only and attends over the cached keys and values, so it costs O(context) rather than a
  * full re-run. When the context reaches {@code seqLen}, the window slides: the newest half is kept
- * and the cache rebuilt from it (amortised, one extra position per new byte).
+ * and the cache rebuilt from it in one batched pass (GEMMs read the weights once for all kept
+ * positions, where single-byte passes would stream them from memory once per position). Prompts
+ * are prefilled the same way.
  */
 public final class Decoder {
     private final Gpt model;
@@ -22,6 +26,8 @@ public final class Decoder {
     private final int[] history; // tokens currently in the cache, by position
     private int pos;
     private final float[] x, ln, qkv, att, y, h, hg, logits, probs, mean = new float[1], rstd = new float[1];
+    private ForwardBackward batched; // created on first prefill
+    private int[] window;
 
     public Decoder(Gpt model) {
         this.model = model;
@@ -80,12 +86,43 @@ public final class Decoder {
         return probs;
     }
 
+    /**
+     * Replaces the context with the last min(n, seq_len) of {@code tokens} in one batched pass and
+     * returns the logits for the byte after them (reused buffer).
+     */
+    public float[] prefill(int[] tokens, int n) {
+        if (n < 1) throw new IllegalArgumentException("prefill needs at least one byte");
+        int keep = Math.min(n, T);
+        for (int i = 0; i < keep; i++) {
+            int t = tokens[n - keep + i];
+            if (t < 0 || t > 255) throw new IllegalArgumentException("byte out of range: " + t);
+            history[i] = t;
+        }
+        rebuild(keep);
+        System.arraycopy(batched.logits(), (keep - 1) * ModelConfig.VOCAB, logits, 0, ModelConfig.VOCAB);
+        return logits;
+    }
+
     private void slide() {
         int keep = Math.max(1, T / 2);
         System.arraycopy(history, T - keep, history, 0, keep);
-        for (int i = 0; i < keep; i++) forward(history[i], i);
+        rebuild(keep);
+    }
+
+    /** Fills the cache for history[0, keep) with one batched forward (positions past keep are padding). */
+    private void rebuild(int keep) {
+        if (batched == null) {
+            batched = new ForwardBackward(model, 1, SINGLE_THREAD, false);
+            window = new int[T];
+        }
+        java.util.Arrays.fill(window, 0);
+        System.arraycopy(history, 0, window, 0, keep);
+        batched.forwardLogits(window, 1);
+        for (int l = 0; l < cfg.nLayer(); l++) batched.copyKeysValues(l, 0, keep, kCache, l * T * C, vCache, l * T * C);
         pos = keep;
     }
+
+    private static final WorkerPool SINGLE_THREAD = new WorkerPool(1);
 
     private void forward(int token, int t) {
         System.arraycopy(p, lay.wte + token * C, x, 0, C);
@@ -112,15 +149,15 @@ public final class Decoder {
             matvecAdd(x, hg, lay.fcprojw(l), lay.fcprojb(l), 4 * C, C);
         }
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
-        for (int v = 0; v < ModelConfig.VOCAB; v++) logits[v] = Vec.dot(p, lay.wte + v * C, ln, 0, C);
+        Vec.matvec(logits, 0, p, lay.wte, null, 0, ln, 0, C, ModelConfig.VOCAB, false);
     }
 
     /** out = W·in + b for W (outC, in) at wOff. */
     private void matvec(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
-        for (int o = 0; o < outC; o++) out[o] = p[bOff + o] + Vec.dot(p, wOff + o * inC, in, 0, inC);
+        Vec.matvec(out, 0, p, wOff, p, bOff, in, 0, inC, outC, false);
     }
 
     private void matvecAdd(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
-        for (int o = 0; o < outC; o++) out[o] += p[bOff + o] + Vec.dot(p, wOff + o * inC, in, 0, inC);
+        Vec.matvec(out, 0, p, wOff, p, bOff, in, 0, inC, outC, true);
     }
 }

@@ -25,11 +25,10 @@ public final class Generator {
         decoder.reset();
         Sampler sampler = new Sampler(settings);
         byte[] start = prompt == null || prompt.length == 0 ? new byte[]{'\n'} : prompt;
-        float[] logits = null;
-        for (byte b : start) {
-            if (cancelled != null && cancelled.getAsBoolean()) return new Result(new byte[0], "", false, true);
-            logits = decoder.push(b & 0xFF);
-        }
+        if (cancelled != null && cancelled.getAsBoolean()) return new Result(new byte[0], "", false, true);
+        int[] tokens = new int[start.length];
+        for (int i = 0; i < start.length; i++) tokens[i] = start[i] & 0xFF;
+        float[] logits = decoder.prefill(tokens, tokens.length);
         byte[] stop = settings.stop() == null ? null : settings.stop().getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[settings.maxBytes()];
         Utf8Stream utf8 = new Utf8Stream();

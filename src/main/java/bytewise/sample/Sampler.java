@@ -52,6 +52,19 @@ public final class Sampler {
             sum += probs[i];
         }
         for (int i = 0; i < 256; i++) probs[i] = (float) (probs[i] / sum);
+        if (settings.topK() == 0 && settings.topP() >= 1.0) {
+            // no truncation: draw straight from the distribution (no sort on the per-byte path)
+            double acc = 0;
+            int chosen = -1;
+            for (int i = 0; i < 256; i++) {
+                if (probs[i] == 0f) continue;
+                chosen = i;
+                acc += probs[i];
+                if (acc > u) break;
+            }
+            chosenProbability = probs[chosen];
+            return chosen;
+        }
         // sort by probability, descending: key = probability bits (positive floats sort as ints), then index
         for (int i = 0; i < 256; i++) order[i] = ((long) Float.floatToIntBits(probs[i]) << 8) | (255 - i);
         Arrays.sort(order);

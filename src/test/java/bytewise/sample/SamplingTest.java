@@ -52,9 +52,18 @@ class SamplingTest {
         byte[] text = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i <= T; i++) long_.push(text[i]); // T + 1 pushes: the window slid once
         assertEquals(T / 2 + 1, long_.contextLength());
+        // the same as a fresh decoder given the kept half at once, then the new byte
         Decoder fresh = new Decoder(m);
-        for (int i = T + 1 - (T / 2 + 1); i <= T; i++) fresh.push(text[i]);
+        int keep = T / 2;
+        int[] kept = new int[keep];
+        for (int i = 0; i < keep; i++) kept[i] = text[T - keep + i];
+        fresh.prefill(kept, keep);
+        fresh.push(text[T]);
         assertArrayEquals(fresh.probabilities(), long_.probabilities());
+        // and close to feeding the kept bytes one at a time (float rounding apart)
+        Decoder stepwise = new Decoder(m);
+        for (int i = T - keep; i <= T; i++) stepwise.push(text[i]);
+        for (int v = 0; v < 256; v++) assertEquals(stepwise.probabilities()[v], long_.probabilities()[v], 1e-6);
     }
 
     @Test
