@@ -75,7 +75,8 @@ final class Bench {
         long heapPeak = usedHeap();
 
         Map<Integer, Double> gen = new LinkedHashMap<>();
-        Generator g = new Generator(model);
+        WorkerPool genPool = new WorkerPool(tc.resolvedThreads());
+        Generator g = new Generator(model, genPool);
         byte[] prompt = "The ".getBytes(StandardCharsets.UTF_8);
         g.generate(prompt, new SamplingSettings(1.0, 0, 1.0, false, 1, 2000, null), null, null); // warm-up
         for (int n : new int[]{64, 1000, 10000}) {
@@ -83,6 +84,7 @@ final class Bench {
             g.generate(prompt, new SamplingSettings(1.0, 0, 1.0, false, 1, n, null), null, null);
             gen.put(n, n * 1e9 / (System.nanoTime() - t0));
         }
+        genPool.close();
 
         double flops = model.config().flopsPerToken() * tokensPerSecond / 1e9;
         if (cli.json) {

@@ -26,10 +26,20 @@ public final class Decoder {
     private final int[] history; // tokens currently in the cache, by position
     private int pos;
     private final float[] x, ln, qkv, att, y, h, hg, logits, probs, mean = new float[1], rstd = new float[1];
+    private final WorkerPool pool;
     private ForwardBackward batched; // created on first prefill
     private int[] window;
 
     public Decoder(Gpt model) {
+        this(model, null);
+    }
+
+    /**
+     * With a pool, each large mat-vec is split by rows across its workers: one byte's pass streams
+     * every weight from memory, so two cores roughly double the bytes per second.
+     */
+    public Decoder(Gpt model, WorkerPool pool) {
+        this.pool = pool == null ? SINGLE_THREAD : pool;
         this.model = model;
         this.cfg = model.config();
         this.lay = model.layout();
@@ -112,7 +122,7 @@ public final class Decoder {
     /** Fills the cache for history[0, keep) with one batched forward (positions past keep are padding). */
     private void rebuild(int keep) {
         if (batched == null) {
-            batched = new ForwardBackward(model, 1, SINGLE_THREAD, false);
+            batched = new ForwardBackward(model, 1, pool, false);
             window = new int[T];
         }
         java.util.Arrays.fill(window, 0);
@@ -149,15 +159,31 @@ public final class Decoder {
             matvecAdd(x, hg, lay.fcprojw(l), lay.fcprojb(l), 4 * C, C);
         }
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
-        Vec.matvec(logits, 0, p, lay.wte, null, 0, ln, 0, C, ModelConfig.VOCAB, false);
+        rows(logits, 0, lay.wte, -1, ln, C, ModelConfig.VOCAB, false);
     }
 
     /** out = W·in + b for W (outC, in) at wOff. */
     private void matvec(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
-        Vec.matvec(out, 0, p, wOff, p, bOff, in, 0, inC, outC, false);
+        rows(out, 0, wOff, bOff, in, inC, outC, false);
     }
 
     private void matvecAdd(float[] out, float[] in, int wOff, int bOff, int inC, int outC) {
-        Vec.matvec(out, 0, p, wOff, p, bOff, in, 0, inC, outC, true);
+        rows(out, 0, wOff, bOff, in, inC, outC, true);
+    }
+
+    /** Below this many multiply-adds a dispatch to the pool costs more than it saves. */
+    private static final int PARALLEL_MIN = 1 << 15;
+
+    private void rows(float[] out, int outOff, int wOff, int bOff, float[] in, int inC, int outC, boolean acc) {
+        float[] bias = bOff < 0 ? null : p;
+        if (pool.size() == 1 || (long) inC * outC < PARALLEL_MIN) {
+            Vec.matvec(out, outOff, p, wOff, bias, bOff, in, 0, inC, outC, acc);
+            return;
+        }
+        int blocks = (outC + 3) / 4; // split on multiples of 4 rows, the kernel's unroll
+        pool.forRange(blocks, (b0, b1) -> {
+            int o0 = b0 * 4, o1 = Math.min(outC, b1 * 4);
+            Vec.matvec(out, outOff + o0, p, wOff + o0 * inC, bias, bOff + o0, in, 0, inC, o1 - o0, acc);
+        });
     }
 }

@@ -11,7 +11,12 @@ public final class Generator {
     private final Decoder decoder;
 
     public Generator(Gpt model) {
-        this.decoder = new Decoder(model);
+        this(model, null);
+    }
+
+    /** With a pool, each byte's mat-vecs are split across its workers (see {@link Decoder}). */
+    public Generator(Gpt model, bytewise.kernels.WorkerPool pool) {
+        this.decoder = new Decoder(model, pool);
     }
 
     public record Result(byte[] bytes, String text, boolean stoppedByString, boolean cancelled) {}
