@@ -17,11 +17,13 @@ public final class ValidationSet {
             starts = new long[0];
             return;
         }
-        // non-overlapping windows where possible, otherwise evenly spread overlapping ones
-        long possible = Math.max(1, (end - start - 1) / seqLen);
-        int n = (int) Math.min(maxWindows, possible);
+        // evenly spread, non-overlapping windows (each needs seqLen + 1 bytes, neighbours share one)
+        long fit = (end - start - 1) / seqLen;
+        int n = (int) Math.max(1, Math.min(maxWindows, fit));
+        // n <= fit guarantees (n - 1)·seqLen <= span - 1, so the last window still ends inside the part
+        long stride = n == 1 ? 0 : Math.max(seqLen, (span - 1) / (n - 1));
         starts = new long[n];
-        for (int i = 0; i < n; i++) starts[i] = start + (n == 1 ? 0 : span * i / n);
+        for (int i = 0; i < n; i++) starts[i] = start + stride * i;
     }
 
     public int windows() {

@@ -1,7 +1,7 @@
 package bytewise.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,36 +18,40 @@ public final class Kernels {
     private Kernels() {}
 
     // ---------------------------------------------------------------- LayerNorm
+    // Tails use masked vector operations and sums use Vec.sumLanes, so every element follows the
+    // same arithmetic wherever ranges split and however warm the JIT is (see Vec).
 
     public static void layerNormForward(float[] out, int outOff, float[] mean, int meanOff, float[] rstd, int rstdOff,
                                         float[] inp, int inpOff, float[] w, int wOff, float[] b, int bOff,
                                         int r0, int r1, int c) {
+        int up = S.loopBound(c);
+        VectorMask<Float> tm = Vec.tail(up, c);
         for (int r = r0; r < r1; r++) {
-            int x = inpOff + r * c;
+            int x = inpOff + r * c, o = outOff + r * c;
             float m = Vec.sum(inp, x, c) / c;
-            float var = 0f;
-            int i = 0;
             FloatVector vm = FloatVector.broadcast(S, m);
             FloatVector acc = FloatVector.zero(S);
-            for (int up = S.loopBound(c); i < up; i += L) {
+            int i = 0;
+            for (; i < up; i += L) {
                 FloatVector d = FloatVector.fromArray(S, inp, x + i).sub(vm);
                 acc = d.fma(d, acc);
             }
-            var = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < c; i++) {
-                float d = inp[x + i] - m;
-                var += d * d;
+            if (i < c) {
+                FloatVector d = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).blend(0f, tm.not());
+                acc = d.fma(d, acc);
             }
-            var /= c;
+            float var = Vec.sumLanes(acc) / c;
             float s = (float) (1.0 / Math.sqrt(var + LN_EPS));
-            int o = outOff + r * c;
-            i = 0;
             FloatVector vs = FloatVector.broadcast(S, s);
-            for (int up = S.loopBound(c); i < up; i += L) {
+            for (i = 0; i < up; i += L) {
                 FloatVector n = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
                 n.fma(FloatVector.fromArray(S, w, wOff + i), FloatVector.fromArray(S, b, bOff + i)).intoArray(out, o + i);
             }
-            for (; i < c; i++) out[o + i] = (inp[x + i] - m) * s * w[wOff + i] + b[bOff + i];
+            if (i < c) {
+                FloatVector n = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs);
+                n.fma(FloatVector.fromArray(S, w, wOff + i, tm), FloatVector.fromArray(S, b, bOff + i, tm))
+                        .intoArray(out, o + i, tm);
+            }
             mean[meanOff + r] = m;
             rstd[rstdOff + r] = s;
         }
@@ -58,37 +62,39 @@ public final class Kernels {
                                               float[] inp, int inpOff, float[] w, int wOff,
                                               float[] mean, int meanOff, float[] rstd, int rstdOff,
                                               int r0, int r1, int c) {
+        int up = S.loopBound(c);
+        VectorMask<Float> tm = Vec.tail(up, c);
         for (int r = r0; r < r1; r++) {
             int x = inpOff + r * c, d = doutOff + r * c, di = dinpOff + r * c;
             float m = mean[meanOff + r], s = rstd[rstdOff + r];
             FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
             FloatVector accMean = FloatVector.zero(S), accNorm = FloatVector.zero(S);
             int i = 0;
-            for (int up = S.loopBound(c); i < up; i += L) {
+            for (; i < up; i += L) {
                 FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
                 FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
                 accMean = accMean.add(dnorm);
                 accNorm = dnorm.fma(norm, accNorm);
             }
-            float dMean = accMean.reduceLanes(VectorOperators.ADD), dNormMean = accNorm.reduceLanes(VectorOperators.ADD);
-            for (int j = i; j < c; j++) {
-                float norm = (inp[x + j] - m) * s, dnorm = w[wOff + j] * dout[d + j];
-                dMean += dnorm;
-                dNormMean += dnorm * norm;
+            if (i < c) {
+                FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs).blend(0f, tm.not());
+                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
+                accMean = accMean.add(dnorm);
+                accNorm = dnorm.fma(norm, accNorm);
             }
-            dMean /= c;
-            dNormMean /= c;
-            FloatVector vdm = FloatVector.broadcast(S, dMean), vdn = FloatVector.broadcast(S, dNormMean);
-            i = 0;
-            for (int up = S.loopBound(c); i < up; i += L) {
+            FloatVector vdm = FloatVector.broadcast(S, Vec.sumLanes(accMean) / c);
+            FloatVector vdn = FloatVector.broadcast(S, Vec.sumLanes(accNorm) / c);
+            for (i = 0; i < up; i += L) {
                 FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
                 FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
                 FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
                 FloatVector.fromArray(S, dinp, di + i).add(g).intoArray(dinp, di + i);
             }
-            for (; i < c; i++) {
-                float norm = (inp[x + i] - m) * s, dnorm = w[wOff + i] * dout[d + i];
-                dinp[di + i] += (dnorm - dMean - norm * dNormMean) * s;
+            if (i < c) {
+                FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs);
+                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
+                FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
+                FloatVector.fromArray(S, dinp, di + i, tm).add(g).intoArray(dinp, di + i, tm);
             }
         }
     }
@@ -102,19 +108,13 @@ public final class Kernels {
                                            int rows, int c, int c0, int c1) {
         for (int r = 0; r < rows; r++) {
             int x = inpOff + r * c, d = doutOff + r * c;
-            float m = mean[meanOff + r], s = rstd[rstdOff + r];
-            FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
-            int j = c0;
-            for (int up = c0 + S.loopBound(c1 - c0); j < up; j += L) {
-                FloatVector g = FloatVector.fromArray(S, dout, d + j);
-                FloatVector norm = FloatVector.fromArray(S, inp, x + j).sub(vm).mul(vs);
-                norm.fma(g, FloatVector.fromArray(S, dw, dwOff + j)).intoArray(dw, dwOff + j);
-                FloatVector.fromArray(S, db, dbOff + j).add(g).intoArray(db, dbOff + j);
-            }
-            for (; j < c1; j++) {
-                float g = dout[d + j];
-                dw[dwOff + j] += (inp[x + j] - m) * s * g;
-                db[dbOff + j] += g;
+            FloatVector vm = FloatVector.broadcast(S, mean[meanOff + r]), vs = FloatVector.broadcast(S, rstd[rstdOff + r]);
+            for (int j = c0; j < c1; j += L) {
+                VectorMask<Float> m = Vec.tail(j - c0, c1 - c0);
+                FloatVector g = FloatVector.fromArray(S, dout, d + j, m);
+                FloatVector norm = FloatVector.fromArray(S, inp, x + j, m).sub(vm).mul(vs);
+                norm.fma(g, FloatVector.fromArray(S, dw, dwOff + j, m)).intoArray(dw, dwOff + j, m);
+                FloatVector.fromArray(S, db, dbOff + j, m).add(g).intoArray(db, dbOff + j, m);
             }
         }
     }
@@ -122,43 +122,31 @@ public final class Kernels {
     // ---------------------------------------------------------------- GELU (tanh form)
 
     public static void geluForward(float[] out, int outOff, float[] inp, int inpOff, int from, int to) {
-        int i = from;
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
-        for (int up = from + S.loopBound(to - from); i < up; i += L) {
-            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i);
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = Vec.tail(i - from, to - from);
+            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i, m);
             FloatVector u = k.mul(x.add(cube.mul(x).mul(x).mul(x)));
-            half.mul(x).mul(one.add(u.lanewise(VectorOperators.TANH))).intoArray(out, outOff + i);
-        }
-        for (; i < to; i++) {
-            float x = inp[inpOff + i];
-            out[outOff + i] = 0.5f * x * (1f + (float) Math.tanh(GELU_SCALE * (x + 0.044715f * x * x * x)));
+            half.mul(x).mul(one.add(Vec.tanh(u))).intoArray(out, outOff + i, m);
         }
     }
 
     /** dinp = gelu'(inp) · dout; {@code dinp} may be {@code dout} (in place). */
     public static void geluBackward(float[] dinp, int dinpOff, float[] inp, int inpOff, float[] dout, int doutOff,
                                     int from, int to) {
-        int i = from;
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
         FloatVector cube3 = FloatVector.broadcast(S, 3f * 0.044715f);
-        for (int up = from + S.loopBound(to - from); i < up; i += L) {
-            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i);
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = Vec.tail(i - from, to - from);
+            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i, m);
             FloatVector x2 = x.mul(x);
             FloatVector u = k.mul(x.add(cube.mul(x2).mul(x)));
-            FloatVector th = u.lanewise(VectorOperators.TANH);
+            FloatVector th = Vec.tanh(u);
             FloatVector sech2 = one.sub(th.mul(th));
             FloatVector local = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(k).mul(one.add(cube3.mul(x2))));
-            local.mul(FloatVector.fromArray(S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
-        }
-        for (; i < to; i++) {
-            float x = inp[inpOff + i];
-            float u = GELU_SCALE * (x + 0.044715f * x * x * x);
-            float th = (float) Math.tanh(u);
-            float sech2 = 1f - th * th;
-            float local = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_SCALE * (1f + 3f * 0.044715f * x * x);
-            dinp[dinpOff + i] = local * dout[doutOff + i];
+            local.mul(FloatVector.fromArray(S, dout, doutOff + i, m)).intoArray(dinp, dinpOff + i, m);
         }
     }
 

@@ -1,15 +1,48 @@
 package bytewise.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Small vectorised helpers over float arrays with offsets (each has a scalar tail). */
+/**
+ * Small vectorised helpers over float arrays with offsets.
+ *
+ * <p>Reproducibility rules: tails are processed with masked vector operations (never a scalar loop
+ * that rounds differently), lane sums use a fixed butterfly order ({@link #sumLanes}) and exp/tanh
+ * are built here from IEEE-exact operations ({@link #exp}). The JDK's own {@code reduceLanes(ADD)},
+ * {@code EXP} and {@code TANH} give different bits interpreted and JIT-compiled, which would make
+ * results depend on how warm the JIT is.
+ */
 public final class Vec {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
     private Vec() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterfly() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] s = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            int d = L >> (k + 1);
+            s[k] = VectorShuffle.fromOp(S, i -> i ^ d);
+        }
+        return s;
+    }
+
+    /** Sum of the lanes in a fixed pairwise order, identical interpreted and compiled. */
+    public static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : BUTTERFLY) v = v.add(v.rearrange(s));
+        return v.lane(0);
+    }
+
+    static VectorMask<Float> tail(int i, int n) {
+        return S.indexInRange(i, n);
+    }
 
     /** dst[i] += src[i] */
     public static void addInPlace(float[] dst, int d, float[] src, int s, int n) {
@@ -17,7 +50,10 @@ public final class Vec {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
         }
-        for (; i < n; i++) dst[d + i] += src[s + i];
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            FloatVector.fromArray(S, dst, d + i, m).add(FloatVector.fromArray(S, src, s + i, m)).intoArray(dst, d + i, m);
+        }
     }
 
     /** y[i] += alpha * x[i] */
@@ -27,7 +63,10 @@ public final class Vec {
         for (int up = S.loopBound(n); i < up; i += L) {
             va.fma(FloatVector.fromArray(S, x, xo + i), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
         }
-        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            va.fma(FloatVector.fromArray(S, x, xo + i, m), FloatVector.fromArray(S, y, yo + i, m)).intoArray(y, yo + i, m);
+        }
     }
 
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -36,30 +75,30 @@ public final class Vec {
         for (int up = S.loopBound(n); i < up; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
-        return sum;
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            acc = FloatVector.fromArray(S, a, ao + i, m).fma(FloatVector.fromArray(S, b, bo + i, m), acc);
+        }
+        return sumLanes(acc);
     }
 
     public static float sum(float[] a, int ao, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, a, ao + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += a[ao + i];
-        return sum;
+        if (i < n) acc = acc.add(FloatVector.fromArray(S, a, ao + i, tail(i, n)));
+        return sumLanes(acc);
     }
 
     public static float max(float[] a, int ao, int n) {
         int i = 0;
-        float m = Float.NEGATIVE_INFINITY;
-        if (n >= L) {
-            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int up = S.loopBound(n); i < up; i += L) acc = acc.max(FloatVector.fromArray(S, a, ao + i));
-            m = acc.reduceLanes(VectorOperators.MAX);
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int up = S.loopBound(n); i < up; i += L) acc = acc.max(FloatVector.fromArray(S, a, ao + i));
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            acc = acc.max(FloatVector.fromArray(S, a, ao + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
         }
-        for (; i < n; i++) m = Math.max(m, a[ao + i]);
-        return m;
+        return acc.reduceLanes(VectorOperators.MAX); // max is exact in any order
     }
 
     /** a[i] = exp(a[i] - shift), returns the sum of the new values. */
@@ -68,24 +107,60 @@ public final class Vec {
         FloatVector acc = FloatVector.zero(S);
         FloatVector vs = FloatVector.broadcast(S, shift);
         for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector e = FloatVector.fromArray(S, a, ao + i).sub(vs).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, a, ao + i).sub(vs));
             e.intoArray(a, ao + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(a[ao + i] - shift);
-            a[ao + i] = e;
-            sum += e;
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            FloatVector e = exp(FloatVector.fromArray(S, a, ao + i, m).sub(vs)).blend(0f, m.not());
+            e.intoArray(a, ao + i, m);
+            acc = acc.add(e);
         }
-        return sum;
+        return sumLanes(acc);
     }
 
     public static void scaleInPlace(float[] a, int ao, int n, float s) {
         int i = 0;
         FloatVector vs = FloatVector.broadcast(S, s);
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).mul(vs).intoArray(a, ao + i);
-        for (; i < n; i++) a[ao + i] *= s;
+        if (i < n) {
+            VectorMask<Float> m = tail(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).mul(vs).intoArray(a, ao + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- exp and tanh from exact operations
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5·2^23: x + ROUND - ROUND rounds x to an integer
+    private static final float EXP_LO = -87.0f, EXP_HI = 88.0f;
+
+    /** e^x (Cephes expf polynomial, about 1 ulp), clamped to [e^-87, e^88]. */
+    public static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);
+        FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector y = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+        y = y.mul(r).add(8.3334519073E-3f);
+        y = y.mul(r).add(4.1665795894E-2f);
+        y = y.mul(r).add(1.6666665459E-1f);
+        y = y.mul(r).add(5.0000001201E-1f);
+        y = y.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
+    }
+
+    /** tanh(x) = 1 − 2/(e^{2x} + 1), from {@link #exp}. */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector e = exp(x.add(x));
+        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+    }
+
+    /** Scalar e^x with exactly the vector arithmetic (lane 0 of {@link #exp}). */
+    public static float exp(float x) {
+        return exp(FloatVector.broadcast(S, x)).lane(0);
     }
 
     /**
@@ -96,6 +171,8 @@ public final class Vec {
                               float[] x, int xOff, int cols, int rows, boolean accumulate) {
         int o = 0;
         int up = S.loopBound(cols);
+        VectorMask<Float> m = tail(up, cols);
+        boolean hasTail = up < cols;
         for (; o + 4 <= rows; o += 4) {
             int w0 = wOff + o * cols, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -107,19 +184,17 @@ public final class Vec {
                 a2 = FloatVector.fromArray(S, w, w2 + i).fma(xv, a2);
                 a3 = FloatVector.fromArray(S, w, w3 + i).fma(xv, a3);
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; i < cols; i++) {
-                float xi = x[xOff + i];
-                s0 += w[w0 + i] * xi;
-                s1 += w[w1 + i] * xi;
-                s2 += w[w2 + i] * xi;
-                s3 += w[w3 + i] * xi;
+            if (hasTail) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
+                a0 = FloatVector.fromArray(S, w, w0 + i, m).fma(xv, a0);
+                a1 = FloatVector.fromArray(S, w, w1 + i, m).fma(xv, a1);
+                a2 = FloatVector.fromArray(S, w, w2 + i, m).fma(xv, a2);
+                a3 = FloatVector.fromArray(S, w, w3 + i, m).fma(xv, a3);
             }
-            store(out, outOff + o, s0, bias, biasOff, o, accumulate);
-            store(out, outOff + o + 1, s1, bias, biasOff, o + 1, accumulate);
-            store(out, outOff + o + 2, s2, bias, biasOff, o + 2, accumulate);
-            store(out, outOff + o + 3, s3, bias, biasOff, o + 3, accumulate);
+            store(out, outOff + o, sumLanes(a0), bias, biasOff, o, accumulate);
+            store(out, outOff + o + 1, sumLanes(a1), bias, biasOff, o + 1, accumulate);
+            store(out, outOff + o + 2, sumLanes(a2), bias, biasOff, o + 2, accumulate);
+            store(out, outOff + o + 3, sumLanes(a3), bias, biasOff, o + 3, accumulate);
         }
         for (; o < rows; o++) store(out, outOff + o, dot(w, wOff + o * cols, x, xOff, cols), bias, biasOff, o, accumulate);
     }
