@@ -10,6 +10,11 @@ import bytewise.inspect.SanityResult;
 import bytewise.inspect.TrialsResult;
 import bytewise.io.Checkpoint;
 import bytewise.io.Json;
+import bytewise.io.LlmcFormat;
+import bytewise.io.ModelFiles;
+import bytewise.io.Safetensors;
+import bytewise.io.RunFolder;
+import bytewise.io.RunRecorder;
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.sample.Generator;
@@ -57,10 +62,24 @@ final class Cli implements Callable<Integer> {
     Path data;
     @Option(names = "--preset", paramLabel = "NAME", description = "tiny, small, medium or a preset JSON file (default: tiny, or the loaded checkpoint's settings).")
     String preset;
-    @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin).")
+    @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin), or an llm.c .bin or a .safetensors file.")
     Path load;
     @Option(names = "--save", paramLabel = "PREFIX", description = "Save a checkpoint (PREFIX.json + PREFIX.bin) after training.")
     Path save;
+    @Option(names = "--run", paramLabel = "DIR", description = {"Record the run in DIR: run.json, metrics.csv, the last"
+            + " checkpoints and the best one. If DIR already holds a run (say after a crash) and no --load is given,"
+            + " training resumes from its newest complete checkpoint."})
+    Path runDir;
+    @Option(names = "--autosave-every", paramLabel = "N", description = "With --run: checkpoint every N steps (0 = only at the end).", defaultValue = "100")
+    int autosaveEvery;
+    @Option(names = "--keep-last", paramLabel = "K", description = "With --run: step checkpoints to keep.", defaultValue = "3")
+    int keepLast;
+    @Option(names = "--list-runs", description = "List the runs in the workspace (-Dbytewise.workspace, default ~/.bytewise/runs) or in --run's parent.")
+    boolean listRuns;
+    @Option(names = "--export-llmc", paramLabel = "PATH", description = "After training/saving, write the model as an llm.c float32 checkpoint (.bin).")
+    Path exportLlmc;
+    @Option(names = "--export-safetensors", paramLabel = "PATH", description = "After training/saving, write the model as safetensors with Hugging Face GPT-2 names.")
+    Path exportSafetensors;
     @Option(names = "--no-optimizer-state", description = "Save weights only (smaller; resuming restarts AdamW's moments).")
     boolean noOptimizerState;
 
@@ -143,7 +162,12 @@ final class Cli implements Callable<Integer> {
     @Override
     public Integer call() {
         if (bench) return Bench.run(this, out);
-        Checkpoint loaded = load == null ? null : Checkpoint.load(load);
+        if (listRuns) return listRuns();
+        Checkpoint loaded = load == null ? null : ModelFiles.loadAny(load);
+        if (loaded == null && runDir != null && RunFolder.isRunFolder(runDir)) {
+            loaded = RunFolder.open(runDir).latestCheckpoint().orElse(null);
+            if (loaded != null && !json) out.println("resuming " + runDir + " from step " + loaded.state().step());
+        }
         Preset base = preset != null ? Preset.named(preset) : null;
         ModelConfig mc = modelConfig(loaded, base);
         TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
@@ -161,9 +185,11 @@ final class Cli implements Callable<Integer> {
             Split split = corpus.split(tc.valFraction());
             Split replay = replayData == null ? null : Corpus.open(replayData).split(tc.valFraction());
             if (replay == null && replayFraction > 0) throw new BytewiseException("--replay-fraction needs --replay-data");
-            try (Trainer trainer = new Trainer(model, split, tc, state, replay, replayFraction)) {
+            try (Trainer trainer = new Trainer(model, split, tc, state, replay, replayFraction);
+                 RunRecorder recorder = runDir == null ? null : recorder(trainer, mc, tc, corpus, base)) {
                 header(model, tc, corpus, split, done);
-                RunOutcome outcome = trainer.run(progress());
+                TrainingListener progress = progress();
+                RunOutcome outcome = trainer.run(recorder == null ? progress : both(recorder, progress));
                 state = trainer.capture().state();
                 if (outcome.status() == RunOutcome.Status.DIVERGED) {
                     emit(Map.of("type", "error", "step", outcome.step(), "message", outcome.message()));
@@ -182,6 +208,16 @@ final class Cli implements Callable<Integer> {
             if (json) emit(Map.of("type", "saved", "prefix", save.toString()));
             else out.println("saved " + Checkpoint.jsonPath(save) + " and " + Checkpoint.binPath(save));
         }
+        if (exportLlmc != null) {
+            LlmcFormat.export(model, exportLlmc);
+            if (json) emit(Map.of("type", "exported", "format", "llmc", "path", exportLlmc.toString()));
+            else out.println("exported llm.c checkpoint " + exportLlmc);
+        }
+        if (exportSafetensors != null) {
+            Safetensors.export(model, exportSafetensors);
+            if (json) emit(Map.of("type", "exported", "format", "safetensors", "path", exportSafetensors.toString()));
+            else out.println("exported safetensors " + exportSafetensors);
+        }
         int n = gen != null ? gen : (prompt != null ? 256 : 0);
         if (n > 0) generate(model, n, tc.seed());
         if (json) {
@@ -192,6 +228,67 @@ final class Cli implements Callable<Integer> {
             emit(m);
         }
         out.flush();
+        return 0;
+    }
+
+    private RunRecorder recorder(Trainer trainer, ModelConfig mc, TrainConfig tc, Corpus corpus, Preset base) {
+        RunFolder folder = RunFolder.isRunFolder(runDir) ? RunFolder.open(runDir)
+                : RunFolder.createAt(runDir, new RunFolder.Info(java.time.Instant.now().toString(),
+                base != null ? base.name() : preset, corpus.name(), corpus.sha256(), mc, tc, 0, null, "running", null));
+        return new RunRecorder(folder, trainer, autosaveEvery, keepLast);
+    }
+
+    private static TrainingListener both(TrainingListener a, TrainingListener b) {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                a.onStep(m);
+                b.onStep(m);
+            }
+
+            @Override
+            public void onEval(EvalMetrics m) {
+                a.onEval(m);
+                b.onEval(m);
+            }
+
+            @Override
+            public void onFinish(RunOutcome o) {
+                a.onFinish(o);
+                b.onFinish(o);
+            }
+        };
+    }
+
+    private int listRuns() {
+        Path workspace = runDir != null ? runDir.toAbsolutePath().getParent() : RunFolder.defaultWorkspace();
+        List<RunFolder> runs = RunFolder.list(workspace);
+        if (!json) out.printf("%d runs in %s%n", runs.size(), workspace);
+        for (RunFolder r : runs) {
+            RunFolder.Info i;
+            try {
+                i = r.info();
+            } catch (BytewiseException e) {
+                if (!json) out.println("  " + r.dir().getFileName() + "  (unreadable: " + e.getMessage() + ")");
+                continue;
+            }
+            if (json) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("type", "run");
+                e.put("dir", r.dir().toString());
+                e.put("created", i.created());
+                e.put("data", i.dataName());
+                e.put("preset", i.preset());
+                e.put("step", i.step());
+                e.put("best_val_loss", i.bestValLoss());
+                e.put("status", i.status());
+                emit(e);
+            } else {
+                out.printf("  %-48s %-10s %-20s step %6d  best val %s  %s%n", r.dir().getFileName(), i.preset(),
+                        i.dataName(), i.step(), i.bestValLoss() == null ? "-" : String.format("%.4f", i.bestValLoss()),
+                        i.status());
+            }
+        }
         return 0;
     }
 

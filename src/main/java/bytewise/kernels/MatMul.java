@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The linear layers' products, split across a {@link WorkerPool} by output rows in multiples of
- * the GEMM tile. Every output element is summed in the same order whatever the thread count, so
+ * the GEMM tile (chunks of whole tiles, claimed dynamically). Every output element is summed in the same order whatever the thread count, so
  * results are bit-identical across thread counts.
  */
 public final class MatMul {
@@ -30,9 +30,8 @@ public final class MatMul {
                      float[] b, int bOff, int brs, int bcs,
                      float[] c, int cOff, int ldc) {
         int tiles = (m + Gemm.MR - 1) / Gemm.MR;
-        int workers = pool.size();
-        pool.run(w -> {
-            int t0 = (int) ((long) tiles * w / workers), t1 = (int) ((long) tiles * (w + 1) / workers);
+        // two chunks per worker: each chunk packs its own copy of B, so more chunks cost packing
+        pool.forChunks(tiles, 2 * pool.size(), (t0, t1, w) -> {
             int m0 = t0 * Gemm.MR, m1 = Math.min(m, t1 * Gemm.MR);
             Gemm.gemm(m0, m1, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, workspaces[w]);
         });

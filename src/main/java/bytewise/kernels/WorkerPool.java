@@ -3,33 +3,74 @@ package bytewise.kernels;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
- * A fixed set of persistent worker threads that run one task at a time on every worker.
- * The caller is worker 0, so a pool of size 1 runs everything on the calling thread.
+ * A fixed set of persistent worker threads. Work is cut into fixed chunks that whichever thread
+ * is running claims next; the caller is worker 0 and takes chunks too. So a worker the OS has
+ * descheduled (the studio's UI thread, another program) delays nothing: the others take its share.
+ * Chunk boundaries never depend on timing, and every kernel computes each output element within
+ * one chunk, so results do not depend on which thread ran what.
  *
  * <p>Workers spin briefly before parking: a training step dispatches dozens of short parallel
- * regions, and waking a parked thread costs more than most of them. Work is always split
- * statically by worker index, so results never depend on timing.
+ * regions, and waking a parked thread costs more than most of them.
  */
 public final class WorkerPool implements AutoCloseable {
     private static final int SPIN_LIMIT = 20_000;
+    /** Chunks per worker for row-wise work: enough slack to rebalance, few enough to stay cheap. */
+    private static final int CHUNKS_PER_WORKER = 4;
 
     private final int size;
     private final Thread[] threads;
-    private volatile long generation;
-    private volatile IntConsumer task;
+    private final AtomicIntegerArray sleeping; // 1 while a worker is parked
+    private volatile Job job;
     private volatile boolean closed;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Throwable failure;
-    private final AtomicIntegerArray sleepFlags; // 1 while a worker is parked
+
+    /** One dispatch: chunks [0, chunks) of [0, n), claimed through {@code next}. */
+    private static final class Job {
+        final int n, chunks;
+        final ChunkBody body;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(int n, int chunks, ChunkBody body) {
+            this.n = n;
+            this.chunks = chunks;
+            this.body = body;
+        }
+
+        void work(int worker) {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure == null) body.run(bound(c), bound(c + 1), worker);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+
+        int bound(int c) {
+            return (int) ((long) n * c / chunks);
+        }
+    }
+
+    /** A body over [from, to), told which worker runs it (for per-worker scratch buffers). */
+    @FunctionalInterface
+    public interface ChunkBody {
+        void run(int from, int to, int worker);
+    }
+
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
 
     public WorkerPool(int size) {
         if (size < 1) throw new IllegalArgumentException("threads must be at least 1, got " + size);
         this.size = size;
         this.threads = new Thread[size];
-        this.sleepFlags = new AtomicIntegerArray(size);
+        this.sleeping = new AtomicIntegerArray(size);
         for (int w = 1; w < size; w++) {
             final int id = w;
             Thread t = new Thread(() -> workerLoop(id), "bytewise-worker-" + w);
@@ -47,76 +88,57 @@ public final class WorkerPool implements AutoCloseable {
         return size;
     }
 
-    /** Runs {@code body.accept(worker)} once on each worker and returns when all are done. */
-    public void run(IntConsumer body) {
+    /** Splits [0, n) into a few chunks per worker and runs {@code body(from, to)} on each. */
+    public void forRange(int n, RangeBody body) {
+        forChunks(n, size * CHUNKS_PER_WORKER, (from, to, w) -> body.run(from, to));
+    }
+
+    /**
+     * Runs {@code body} over [0, n) cut into {@code chunks} fixed, contiguous chunks, on all workers,
+     * and returns when every chunk is done.
+     */
+    public void forChunks(int n, int chunks, ChunkBody body) {
         if (closed) throw new IllegalStateException("worker pool is closed");
-        if (size == 1) {
-            body.accept(0);
+        if (n <= 0) return;
+        chunks = Math.max(1, Math.min(chunks, n));
+        if (size == 1 || chunks == 1) {
+            body.run(0, n, 0);
             return;
         }
-        failure = null;
-        task = body;
-        pending.set(size - 1);
-        generation++;
+        Job j = new Job(n, chunks, body);
+        job = j;
         for (int w = 1; w < size; w++) {
-            if (sleepFlags.get(w) != 0) LockSupport.unpark(threads[w]);
+            if (sleeping.get(w) != 0) LockSupport.unpark(threads[w]);
         }
-        Throwable mine = null;
-        try {
-            body.accept(0);
-        } catch (Throwable t) {
-            mine = t;
-        }
+        j.work(0);
         int spins = 0;
-        while (pending.get() != 0) {
+        while (j.done.get() < chunks) {
             if (++spins < SPIN_LIMIT) Thread.onSpinWait();
             else LockSupport.parkNanos(10_000);
         }
-        task = null;
-        Throwable other = failure;
-        if (mine == null) mine = other;
-        if (mine instanceof RuntimeException re) throw re;
-        if (mine instanceof Error e) throw e;
-        if (mine != null) throw new RuntimeException(mine);
-    }
-
-    /** Splits [0, n) into {@link #size()} contiguous ranges and runs {@code body(from, to)} on each. */
-    public void forRange(int n, RangeBody body) {
-        run(w -> {
-            int from = (int) ((long) n * w / size);
-            int to = (int) ((long) n * (w + 1) / size);
-            if (from < to) body.run(from, to);
-        });
-    }
-
-    @FunctionalInterface
-    public interface RangeBody {
-        void run(int from, int to);
+        Throwable t = j.failure;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error e) throw e;
+        if (t != null) throw new RuntimeException(t);
     }
 
     private void workerLoop(int id) {
-        long seen = 0;
-        while (true) {
+        Job seen = null;
+        while (!closed) {
             int spins = 0;
-            while (generation == seen && !closed) {
+            Job j;
+            while ((j = job) == seen && !closed) {
                 if (++spins < SPIN_LIMIT) {
                     Thread.onSpinWait();
                 } else {
-                    sleepFlags.set(id, 1);
-                    if (generation == seen && !closed) LockSupport.park(this);
-                    sleepFlags.set(id, 0);
+                    sleeping.set(id, 1);
+                    if (job == seen && !closed) LockSupport.park(this);
+                    sleeping.set(id, 0);
                 }
             }
             if (closed) return;
-            seen = generation;
-            IntConsumer body = task;
-            try {
-                body.accept(id);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                pending.decrementAndGet();
-            }
+            seen = j;
+            j.work(id);
         }
     }
 

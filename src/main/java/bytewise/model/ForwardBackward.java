@@ -256,11 +256,8 @@ public final class ForwardBackward {
             mm.backward(datty, 0, grads, lay.attprojw(l), grads, lay.attprojb(l), dresidual, 0, atty, lo,
                     params, lay.attprojw(l), BT, C, C);
             clear(dqkv, BT * 3 * C);
-            int pairs = b * NH, workers = pool.size();
-            pool.run(w -> {
-                int p0 = (int) ((long) pairs * w / workers), p1 = (int) ((long) pairs * (w + 1) / workers);
-                Kernels.attentionBackward(dqkv, 0, datty, 0, att, la, qkv, lq, T, C, NH, p0, p1, attScratch[w]);
-            });
+            pool.forChunks(b * NH, 4 * pool.size(), (p0, p1, w) ->
+                    Kernels.attentionBackward(dqkv, 0, datty, 0, att, la, qkv, lq, T, C, NH, p0, p1, attScratch[w]));
             clear(dln, BT * C);
             mm.backward(dln, 0, grads, lay.qkvw(l), grads, lay.qkvb(l), dqkv, 0, ln1, lo, params, lay.qkvw(l), BT, C, 3 * C);
             layerNormBackward(lay.ln1w(l), lay.ln1b(l), resid, residOff, ln1Mean, ln1Rstd, lr, BT);
