@@ -86,8 +86,10 @@ public final class Corpus {
         if (bytes != null) return bytes[(int) i] & 0xFF;
         try {
             return chunks[(int) (i / CHUNK)].get((int) (i % CHUNK)) & 0xFF;
-        } catch (IndexOutOfBoundsException e) {
-            throw new BytewiseException("data file " + name + " shrank while in use (offset " + i + ")");
+        } catch (IndexOutOfBoundsException | InternalError e) {
+            // a mapped file cut short under us faults on access (the JVM reports it as InternalError)
+            throw new BytewiseException("data file " + name + " changed or disappeared while in use (reading offset "
+                    + i + "); reopen it to continue", e);
         }
     }
 
