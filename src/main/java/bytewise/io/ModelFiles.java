@@ -1,0 +1,55 @@
+package bytewise.io;
+
+import bytewise.BytewiseException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Opens a model in any format Bytewise reads, recognised by its first bytes. */
+public final class ModelFiles {
+    private ModelFiles() {}
+
+    public enum Format { BYTEWISE, LLMC, SAFETENSORS }
+
+    /**
+     * Loads a Bytewise checkpoint (PREFIX, PREFIX.json or PREFIX.bin), an llm.c float32 {@code .bin}
+     * (int32 magic 20240326 at offset 0) or a {@code .safetensors} file. Foreign formats carry
+     * only weights, so their checkpoint has no training settings or state (both null).
+     */
+    public static Checkpoint loadAny(Path path) {
+        return switch (detect(path)) {
+            case LLMC -> new Checkpoint(LlmcFormat.load(path), null, null, null, null);
+            case SAFETENSORS -> new Checkpoint(Safetensors.load(path), null, null, null, null);
+            case BYTEWISE -> Checkpoint.load(path);
+        };
+    }
+
+    /**
+     * The format of {@code path}: an existing regular file is recognised by its first bytes (llm.c
+     * magic; Bytewise "BWCK"; safetensors' length followed by '{'), or by a {@code .safetensors}
+     * name (existing or not); anything else (a prefix, a .json) is treated as a Bytewise checkpoint.
+     */
+    public static Format detect(Path path) {
+        boolean stName = path.getFileName() != null && path.getFileName().toString().endsWith(".safetensors");
+        if (!Files.isRegularFile(path)) return stName ? Format.SAFETENSORS : Format.BYTEWISE; // load names what is missing
+        ByteBuffer head = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
+        long size;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            size = ch.size();
+            while (head.hasRemaining() && ch.read(head) > 0) { }
+        } catch (IOException e) {
+            throw new BytewiseException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+        head.flip();
+        if (head.limit() >= 4 && head.getInt(0) == LlmcFormat.MAGIC) return Format.LLMC;
+        if (head.limit() >= 4 && head.getInt(0) == Checkpoint.MAGIC) return Format.BYTEWISE;
+        if (stName) return Format.SAFETENSORS;
+        if (head.limit() == 9 && head.get(8) == '{' && head.getLong(0) > 0 && head.getLong(0) <= size - 8) return Format.SAFETENSORS;
+        return Format.BYTEWISE;
+    }
+}
