@@ -7,6 +7,7 @@ import bytewise.data.ValidationSet;
 import bytewise.kernels.WorkerPool;
 import bytewise.model.ForwardBackward;
 import bytewise.model.Gpt;
+import bytewise.model.Warmup;
 
 /**
  * Trains a {@link Gpt} on a {@link Split}: forward, backward, clipping, AdamW, evaluation.
@@ -50,6 +51,7 @@ public final class Trainer implements AutoCloseable {
         this.cfg = cfg;
         this.pool = new WorkerPool(cfg.resolvedThreads());
         this.fb = new ForwardBackward(model, cfg.batch(), pool);
+        Warmup.once(pool);
         if (resume != null && resume.hasOptimizerState()) {
             this.adam = new AdamW(model.layout(), resume.m().clone(), resume.v().clone());
         } else {
