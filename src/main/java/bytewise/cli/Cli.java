@@ -74,7 +74,7 @@ final class Cli implements Callable<Integer> {
     int autosaveEvery;
     @Option(names = "--keep-last", paramLabel = "K", description = "With --run: step checkpoints to keep.", defaultValue = "3")
     int keepLast;
-    @Option(names = "--list-runs", description = "List the runs in the workspace (-Dbytewise.workspace, default ~/.bytewise/runs) or in --run's parent.")
+    @Option(names = "--list-runs", description = "List the runs in ~/.bytewise/runs (the studio's too; -Dbytewise.workspace=DIR uses DIR/runs), or in --run's parent folder.")
     boolean listRuns;
     @Option(names = "--export-llmc", paramLabel = "PATH", description = "After training/saving, write the model as an llm.c float32 checkpoint (.bin).")
     Path exportLlmc;

@@ -47,10 +47,11 @@ public final class RunFolder {
         this.dir = dir;
     }
 
-    /** The workspace: -Dbytewise.workspace, else ~/.bytewise/runs. */
+    /** Where runs go: runs/ under -Dbytewise.workspace, else ~/.bytewise/runs (the studio uses the same). */
     public static Path defaultWorkspace() {
         String p = System.getProperty("bytewise.workspace");
-        return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".bytewise", "runs");
+        Path root = p != null && !p.isBlank() ? Path.of(p) : Path.of(System.getProperty("user.home"), ".bytewise");
+        return root.resolve("runs");
     }
 
     /** A new folder under {@code workspace} named by time, preset and data file. */
