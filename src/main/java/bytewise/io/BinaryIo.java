@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Little-endian float streaming and crash-safe single-file writes, shared by the export formats. */
+/** Little-endian float streaming and crash-safe writes, shared by checkpoints, run folders and exports. */
 final class BinaryIo {
     static final int CHUNK = 1 << 16;
 
@@ -39,11 +39,7 @@ final class BinaryIo {
                 body.write(ch);
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, target);
             tmp = null;
             syncDirectory(dir);
         } catch (IOException e) {
@@ -59,7 +55,16 @@ final class BinaryIo {
         }
     }
 
-    private static void syncDirectory(Path dir) {
+    /** Renames atomically where the file system can, replacing {@code to}. */
+    static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void syncDirectory(Path dir) {
         if (dir == null) return;
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -88,10 +86,10 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
                 h.putInt(MAGIC).putInt(VERSION).putLong(saveId).putInt((int) cfg.parameterCount()).putInt(opt ? 1 : 0);
                 h.flip();
                 while (h.hasRemaining()) ch.write(h);
-                writeFloats(ch, model.params());
+                BinaryIo.writeFloats(ch, model.params(), 0, model.params().length);
                 if (opt) {
-                    writeFloats(ch, state.m());
-                    writeFloats(ch, state.v());
+                    BinaryIo.writeFloats(ch, state.m(), 0, state.m().length);
+                    BinaryIo.writeFloats(ch, state.v(), 0, state.v().length);
                 }
                 ch.force(true);
             }
@@ -101,45 +99,15 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
                 ch.force(true);
             }
             // previous pair to .prev (json first: a missing .json sends load to the .prev pair)
-            if (Files.exists(json)) move(json, jsonPrev);
-            if (Files.exists(bin)) move(bin, binPrev);
-            move(binTmp, bin);
-            move(jsonTmp, json);
-            syncDirectory(dir);
+            if (Files.exists(json)) BinaryIo.move(json, jsonPrev);
+            if (Files.exists(bin)) BinaryIo.move(bin, binPrev);
+            BinaryIo.move(binTmp, bin);
+            BinaryIo.move(jsonTmp, json);
+            BinaryIo.syncDirectory(dir);
             Files.deleteIfExists(jsonPrev);
             Files.deleteIfExists(binPrev);
         } catch (IOException e) {
             throw new BytewiseException("cannot save checkpoint " + prefix + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        if (dir == null) return;
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not every platform can fsync a directory; the renames are still atomic
-        }
-    }
-
-    private static void writeFloats(FileChannel ch, float[] a) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        int i = 0;
-        while (i < a.length) {
-            buf.clear();
-            int n = Math.min(a.length - i, buf.capacity() / 4);
-            buf.asFloatBuffer().put(a, i, n);
-            buf.limit(n * 4);
-            while (buf.hasRemaining()) ch.write(buf);
-            i += n;
         }
     }
 
@@ -191,10 +159,7 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
         if (actual != expected)
             throw new BytewiseException(String.format("checkpoint weights %s has %,d bytes but its config needs %,d"
                     + " (truncated, or from another model)", bin.getFileName(), actual, expected));
-        Runtime rt = Runtime.getRuntime();
-        if (4L * p * copies > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))
-            throw new BytewiseException(String.format("checkpoint needs %,d MB of heap for %,d parameters; not enough"
-                    + " memory", (4L * p * copies) >> 20, p));
+        BinaryIo.checkHeap(4L * p * copies, String.format("checkpoint with %,d parameters", p));
         try (FileChannel ch = FileChannel.open(bin, StandardOpenOption.READ)) {
             ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (h.hasRemaining() && ch.read(h) > 0) { }
@@ -211,9 +176,9 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
             if (count != p) throw new BytewiseException("weights file holds " + count + " parameters, config needs " + p);
             if (((flags & 1) != 0) != meta.optimizerState())
                 throw new BytewiseException("weights file and JSON disagree on whether optimizer state is present");
-            float[] params = readFloats(ch, (int) p);
-            float[] m = meta.optimizerState() ? readFloats(ch, (int) p) : null;
-            float[] v = meta.optimizerState() ? readFloats(ch, (int) p) : null;
+            float[] params = readFloats(ch, (int) p, bin);
+            float[] m = meta.optimizerState() ? readFloats(ch, (int) p, bin) : null;
+            float[] v = meta.optimizerState() ? readFloats(ch, (int) p, bin) : null;
             Gpt model = new Gpt(cfg, params);
             String bad = firstNonFinite(model);
             if (bad != null) throw new BytewiseException("checkpoint weights contain NaN or infinity in " + bad + ": " + bin);
@@ -247,21 +212,9 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
         }
     }
 
-    private static float[] readFloats(FileChannel ch, int n) throws IOException {
+    private static float[] readFloats(FileChannel ch, int n, Path bin) throws IOException {
         float[] out = new float[n];
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        int i = 0;
-        while (i < n) {
-            buf.clear();
-            buf.limit(Math.min(buf.capacity(), (n - i) * 4));
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) throw new BytewiseException("checkpoint weights file ended early");
-            }
-            buf.flip();
-            int k = buf.remaining() / 4;
-            buf.asFloatBuffer().get(out, i, k);
-            i += k;
-        }
+        BinaryIo.readFloats(ch, out, 0, n, "checkpoint weights " + bin.getFileName());
         return out;
     }
 

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -121,19 +120,7 @@ public final class RunFolder {
     }
 
     static void writeAtomically(Path target, byte[] bytes) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
-        } catch (IOException e) {
-            throw new BytewiseException("cannot write " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new BytewiseException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        BinaryIo.writeAtomically(target, "run file", ch -> BinaryIo.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)));
     }
 
     // ------------------------------------------------------------------ checkpoints
