@@ -37,6 +37,7 @@ public final class ForwardBackward {
     private final double[] rowLoss;
     private final int[] inputs, targets;
     private int batch; // windows in the last forward
+    private int seq; // bytes per window in the last forward (T except for inference prefill)
     private boolean haveTargets;
 
     public ForwardBackward(Gpt model, int maxBatch, WorkerPool pool) {
@@ -136,12 +137,17 @@ public final class ForwardBackward {
      * {@link #probabilities()} holds the b·T next-byte distributions.
      */
     public float forward(int[] x, int[] y, int b) {
-        return forward(x, y, b, true);
+        return forward(x, y, b, T, true);
     }
 
-    /** Forward without the final softmax: {@link #logits()} then holds raw logits (inference prefill). */
-    public void forwardLogits(int[] x, int b) {
-        forward(x, null, b, false);
+    /**
+     * Inference forward over one window of {@code n} ≤ seq_len bytes, without the final softmax:
+     * {@link #logits()} then holds raw logits for positions [0, n). A short window costs only its
+     * own length (the layers are causal, so its results equal those of a padded full window).
+     */
+    public void forwardLogits(int[] x, int n) {
+        if (n < 1 || n > T) throw new IllegalArgumentException("window length " + n + " outside 1.." + T);
+        forward(x, null, 1, n, false);
     }
 
     /** Raw logits after {@link #forwardLogits}; row r = window r / T, position r % T. */
@@ -154,17 +160,19 @@ public final class ForwardBackward {
      * positions [0, n) of window {@code w}: (n, C) each, as a KV cache holds them.
      */
     public void copyKeysValues(int layer, int w, int n, float[] k, int kOff, float[] v, int vOff) {
-        int base = layer * maxBatch * T * 3 * C + w * T * 3 * C;
+        int base = layer * maxBatch * T * 3 * C + w * seq * 3 * C;
         for (int t = 0; t < n; t++) {
             System.arraycopy(qkv, base + t * 3 * C + C, k, kOff + t * C, C);
             System.arraycopy(qkv, base + t * 3 * C + 2 * C, v, vOff + t * C, C);
         }
     }
 
-    private float forward(int[] x, int[] y, int b, boolean softmax) {
+    /** Windows of {@code n} bytes ({@code n} < T only for inference: backward needs full windows). */
+    private float forward(int[] x, int[] y, int b, int n, boolean softmax) {
         if (b <= 0 || b > maxBatch) throw new IllegalArgumentException("batch " + b + " outside 1.." + maxBatch);
         batch = b;
-        final int BT = b * T, stride = maxBatch * T;
+        seq = n;
+        final int BT = b * n, stride = maxBatch * T;
         System.arraycopy(x, 0, inputs, 0, BT);
         haveTargets = y != null;
         if (haveTargets) System.arraycopy(y, 0, targets, 0, BT);
@@ -177,7 +185,7 @@ public final class ForwardBackward {
             for (int r = r0; r < r1; r++) {
                 int o = r * C;
                 System.arraycopy(params, lay.wte + inputs[r] * C, encoded, o, C);
-                Vec.addInPlace(encoded, o, params, lay.wpe + (r % T) * C, C);
+                Vec.addInPlace(encoded, o, params, lay.wpe + (r % n) * C, C);
             }
         });
         for (int l = 0; l < L; l++) {
@@ -189,7 +197,7 @@ public final class ForwardBackward {
             pool.forRange(BT, (r0, r1) -> Kernels.layerNormForward(ln1, lo, ln1Mean, lr, ln1Rstd, lr, resid, residOff,
                     params, lay.ln1w(li), params, lay.ln1b(li), r0, r1, C));
             mm.forward(qkv, lq, ln1, lo, params, lay.qkvw(l), params, lay.qkvb(l), BT, C, 3 * C, false);
-            pool.forRange(b * NH, (p0, p1) -> Kernels.attentionForward(atty, lo, att, la, qkv, lq, T, C, NH, p0, p1));
+            pool.forRange(b * NH, (p0, p1) -> Kernels.attentionForward(atty, lo, att, la, qkv, lq, n, C, NH, p0, p1));
             pool.forRange(BT, (r0, r1) -> System.arraycopy(resid, residOff + r0 * C, residual2, lo + r0 * C, (r1 - r0) * C));
             mm.forward(residual2, lo, atty, lo, params, lay.attprojw(l), params, lay.attprojb(l), BT, C, C, true);
             pool.forRange(BT, (r0, r1) -> Kernels.layerNormForward(ln2, lo, ln2Mean, lr, ln2Rstd, lr, residual2, lo,
@@ -227,6 +235,7 @@ public final class ForwardBackward {
     /** Accumulates ∂(mean loss)/∂params of the last forward into {@link #grads()}. */
     public void backward() {
         if (!training) throw new IllegalStateException("this pass was built for inference only");
+        if (seq != T) throw new IllegalStateException("backward needs full windows of seq_len bytes");
         if (!haveTargets) throw new IllegalStateException("backward needs a forward with targets");
         final int b = batch, BT = b * T, stride = maxBatch * T;
         final float scale = 1f / BT;

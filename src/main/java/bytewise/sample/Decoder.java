@@ -28,7 +28,6 @@ public final class Decoder {
     private final float[] x, ln, qkv, att, y, h, hg, logits, probs, mean = new float[1], rstd = new float[1];
     private final WorkerPool pool;
     private ForwardBackward batched; // created on first prefill
-    private int[] window;
 
     public Decoder(Gpt model) {
         this(model, null);
@@ -119,15 +118,10 @@ public final class Decoder {
         rebuild(keep);
     }
 
-    /** Fills the cache for history[0, keep) with one batched forward (positions past keep are padding). */
+    /** Fills the cache for history[0, keep) with one batched forward over those positions. */
     private void rebuild(int keep) {
-        if (batched == null) {
-            batched = new ForwardBackward(model, 1, pool, false);
-            window = new int[T];
-        }
-        java.util.Arrays.fill(window, 0);
-        System.arraycopy(history, 0, window, 0, keep);
-        batched.forwardLogits(window, 1);
+        if (batched == null) batched = new ForwardBackward(model, 1, pool, false);
+        batched.forwardLogits(history, keep);
         for (int l = 0; l < cfg.nLayer(); l++) batched.copyKeysValues(l, 0, keep, kCache, l * T * C, vCache, l * T * C);
         pos = keep;
     }

@@ -45,6 +45,21 @@ class SamplingTest {
     }
 
     @Test
+    void aShortInferenceWindowEqualsThePrefixOfAPaddedFullWindow() {
+        Gpt m = noisyModel();
+        int T = CFG.seqLen(), n = 5;
+        int[] full = new int[T];
+        for (int t = 0; t < T; t++) full[t] = "causal attention".charAt(t % 16);
+        try (WorkerPool pool = new WorkerPool(2)) {
+            ForwardBackward fb = new ForwardBackward(m, 1, pool, false);
+            fb.forwardLogits(full, T);
+            float[] padded = java.util.Arrays.copyOf(fb.logits(), n * 256);
+            fb.forwardLogits(full, n);
+            assertArrayEquals(padded, java.util.Arrays.copyOf(fb.logits(), n * 256));
+        }
+    }
+
+    @Test
     void slidingWindowKeepsTheNewestHalf() {
         Gpt m = noisyModel();
         int T = CFG.seqLen();
