@@ -129,6 +129,10 @@ final class BinaryIo {
     static void checkHeap(long bytes, String what) {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            System.gc(); // garbage counts as used until collected
+            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
         if (bytes > free)
             throw new BytewiseException(String.format("%s needs %,d MB of heap; only %,d MB are free", what,
                     bytes >> 20, free >> 20));

@@ -106,6 +106,10 @@ public final class ForwardBackward {
         long bytes = 4L * (cfg.activationCount(batch) + 3 * cfg.parameterCount() + BT * 10L * cfg.dModel());
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > available) {
+            System.gc(); // "used" counts garbage too (say, a finished run's buffers): look again after collecting
+            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
         if (bytes > available)
             throw new BytewiseException(String.format("model and batch need about %,d MB but only %,d MB of heap is free;"
                     + " use a smaller batch, seq_len or model (or a larger -Xmx)", bytes >> 20, available >> 20));
