@@ -40,6 +40,24 @@ public final class Session {
     /** Latest one-line status message (errors named plainly). */
     public final StringProperty message = new SimpleStringProperty(this, "message", "");
 
+
+    // ---- added for the shell, Hyperparameters and Training screens ----
+    /** Page the shell shows: "dataset", "hyperparameters", "training", "inspector" or "playground"; any screen may set it. */
+    public final StringProperty page = new SimpleStringProperty(this, "page", "dataset");
+    /** Training run state for the status bar: Idle, Starting, Running, Paused, Stopping, Completed, Stopped, Diverged, Failed. */
+    public final StringProperty runState = new SimpleStringProperty(this, "runState", "Idle");
+    /** Steps done in the current (or last) run, and the run's total. */
+    public final LongProperty runStep = new SimpleLongProperty(this, "runStep");
+    public final LongProperty runTotalSteps = new SimpleLongProperty(this, "runTotalSteps");
+    /** Smoothed training throughput of the current run (NaN when not running). */
+    public final DoubleProperty tokensPerSecond = new SimpleDoubleProperty(this, "tokensPerSecond", Double.NaN);
+    /** Estimated seconds left in the current run (NaN when unknown). */
+    public final DoubleProperty etaSeconds = new SimpleDoubleProperty(this, "etaSeconds", Double.NaN);
+    /** Measured tokens/s of the latest run, kept after it ends, for time estimates (NaN before any run). */
+    public final DoubleProperty lastTokensPerSecond = new SimpleDoubleProperty(this, "lastTokensPerSecond", Double.NaN);
+    /** Why a run cannot start now ("" when it can): invalid settings, no data, a run already going. */
+    public final StringProperty trainBlockedReason = new SimpleStringProperty(this, "trainBlockedReason", "");
+
     /** Background threads for inference and file work (daemon: they never keep the app alive). */
     private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "bytewise-background");

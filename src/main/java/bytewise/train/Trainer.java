@@ -110,6 +110,14 @@ public final class Trainer implements AutoCloseable {
         } catch (RuntimeException e) {
             l.onFinish(new RunOutcome(RunOutcome.Status.CANCELLED, step, e.getMessage()));
             throw e;
+        } catch (InternalError e) {
+            // A mapped data file cut short faults on access; compiled code may report it a little
+            // after the read that faulted, outside Corpus.byteAt, so it is translated here too.
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) throw e;
+            BytewiseException be = new BytewiseException("data file " + split.corpus().name()
+                    + " changed or disappeared while in use; reopen it to continue", e);
+            l.onFinish(new RunOutcome(RunOutcome.Status.CANCELLED, step, be.getMessage()));
+            throw be;
         }
         l.onFinish(outcome);
         return outcome;

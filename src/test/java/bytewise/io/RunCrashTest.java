@@ -29,7 +29,7 @@ class RunCrashTest {
                 "-cp", System.getProperty("java.class.path"), "bytewise.cli.Main",
                 "--data", data.toString(), "--preset", "tiny", "--steps", String.valueOf(steps), "--threads", "2",
                 "--run", run.toString(), "--autosave-every", "3", "--keep-last", "2", "--eval-every", "10",
-                "--log-every", "1000000"));
+                "--log-every", "1"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -53,7 +53,10 @@ class RunCrashTest {
         for (int round = 0; round < 5; round++) {
             Path log = dir.resolve("log-" + round + ".txt");
             Process p = start(data, run, 1_000_000, log);
-            Thread.sleep(800 + rng.nextInt(1500));
+            // kill at a random moment once training is under way (JVM start-up time varies with load)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("step ") && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            Thread.sleep(rng.nextInt(1500));
             p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             kills++;

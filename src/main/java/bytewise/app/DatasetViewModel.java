@@ -1,0 +1,224 @@
+package bytewise.app;
+
+import bytewise.BytewiseException;
+import bytewise.data.Corpus;
+import bytewise.data.Samples;
+import bytewise.data.Split;
+import bytewise.train.Preset;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.concurrent.Task;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Dataset screen state: opening files (validated on a background thread; a bad file leaves the
+ * previous dataset loaded and sets {@link #error}), statistics of the loaded corpus (histogram in a
+ * background task), the train/validation split, and lazily read preview rows.
+ */
+public final class DatasetViewModel {
+    /** Bytes per preview row. */
+    public static final int ROW_BYTES = 96;
+
+    private final Session session;
+    public final StringProperty name = new SimpleStringProperty("—");
+    public final StringProperty sizeText = new SimpleStringProperty("—");
+    public final StringProperty distinctText = new SimpleStringProperty("—");
+    public final StringProperty utf8Text = new SimpleStringProperty("—");
+    public final StringProperty asciiText = new SimpleStringProperty("—");
+    public final StringProperty splitText = new SimpleStringProperty("");
+    public final StringProperty statsNote = new SimpleStringProperty("");
+    /** Inline problem with the last file the user tried to open ("" when none). */
+    public final StringProperty error = new SimpleStringProperty("");
+    public final ObjectProperty<long[]> histogram = new SimpleObjectProperty<>();
+    public final BooleanProperty busy = new SimpleBooleanProperty();
+    public final DoubleProperty statsProgress = new SimpleDoubleProperty(0);
+    public final LongProperty rowCount = new SimpleLongProperty();
+    /** Offset the user clicked in the preview (-1 = none yet). */
+    public final LongProperty selectedOffset = new SimpleLongProperty(-1);
+    /** Called with each file opened successfully (the shell adds it to the recent files). */
+    private Consumer<Path> onOpened = p -> {};
+
+    private Task<DatasetStats> statsTask;
+    private Task<Corpus> openTask;
+
+    public DatasetViewModel(Session session) {
+        this.session = session;
+        session.corpus.addListener((o, a, c) -> corpusChanged(c));
+        session.valFraction.addListener((o, a, b) -> updateSplit());
+        corpusChanged(session.corpus.get());
+    }
+
+    public static DatasetViewModel of(Session session) {
+        return Services.of(session, DatasetViewModel.class, DatasetViewModel::new);
+    }
+
+    public void setOnOpened(Consumer<Path> onOpened) {
+        this.onOpened = onOpened == null ? p -> {} : onOpened;
+    }
+
+    /** Context length the file must fit (from the chosen settings; tiny's when none are chosen yet). */
+    private int seqLen() {
+        Preset p = session.settings.get();
+        return p != null ? p.model().seqLen() : 64;
+    }
+
+    /**
+     * Opens a text file in the background. On success it becomes {@link Session#corpus}; on failure
+     * (missing, empty, a directory, unreadable, too short) the old dataset stays and {@link #error}
+     * says why.
+     */
+    public Task<Corpus> open(Path path) {
+        if (openTask != null) openTask.cancel();
+        double frac = session.valFraction.get();
+        int seq = seqLen();
+        Task<Corpus> t = new Task<>() {
+            @Override
+            protected Corpus call() {
+                Corpus c = Corpus.open(path);
+                Split.of(c, frac).requireWindows(seq);
+                return c;
+            }
+        };
+        wire(t, path);
+        openTask = t;
+        busy.set(true);
+        session.background().submit(t);
+        return t;
+    }
+
+    /** Opens the shipped sample (samples/pocket-essays.txt, or the copy inside the jar). */
+    public Task<Corpus> openSample() {
+        if (openTask != null) openTask.cancel();
+        Task<Corpus> t = new Task<>() {
+            @Override
+            protected Corpus call() {
+                return Samples.defaultCorpus();
+            }
+        };
+        wire(t, null);
+        openTask = t;
+        busy.set(true);
+        session.background().submit(t);
+        return t;
+    }
+
+    private void wire(Task<Corpus> t, Path path) {
+        t.setOnSucceeded(e -> {
+            busy.set(false);
+            error.set("");
+            Corpus c = t.getValue();
+            session.corpus.set(c);
+            session.message.set("Opened " + c.name() + " (" + humanBytes(c.size()) + ")");
+            if (c.path() != null) onOpened.accept(c.path());
+        });
+        t.setOnFailed(e -> {
+            busy.set(false);
+            Throwable x = t.getException();
+            String msg = x instanceof BytewiseException ? x.getMessage()
+                    : "cannot open " + (path == null ? "the sample" : path) + ": " + x;
+            Corpus old = session.corpus.get();
+            error.set(msg + (old != null ? " — still using " + old.name() : ""));
+            session.message.set(msg);
+        });
+        t.setOnCancelled(e -> busy.set(false));
+    }
+
+    private void corpusChanged(Corpus c) {
+        if (statsTask != null) statsTask.cancel();
+        histogram.set(null);
+        selectedOffset.set(-1);
+        if (c == null) {
+            name.set("—");
+            sizeText.set("—");
+            distinctText.set("—");
+            utf8Text.set("—");
+            asciiText.set("—");
+            statsNote.set("");
+            rowCount.set(0);
+            updateSplit();
+            return;
+        }
+        name.set(c.name());
+        sizeText.set(humanBytes(c.size()) + String.format(Locale.ROOT, " (%,d bytes)", c.size()));
+        distinctText.set("…");
+        utf8Text.set("…");
+        asciiText.set("…");
+        rowCount.set((c.size() + ROW_BYTES - 1) / ROW_BYTES);
+        updateSplit();
+        statsNote.set(c.size() > DatasetStats.SAMPLE_LIMIT ? "Computing statistics over a 64 MB sample…" : "Computing statistics…");
+        Task<DatasetStats> t = new Task<>() {
+            @Override
+            protected DatasetStats call() {
+                return DatasetStats.compute(c, this::isCancelled, p -> updateProgress(p, 1));
+            }
+        };
+        statsProgress.bind(t.progressProperty());
+        t.setOnSucceeded(e -> {
+            if (session.corpus.get() != c) return;
+            DatasetStats s = t.getValue();
+            histogram.set(s.histogram());
+            distinctText.set(s.distinct() + " of 256");
+            utf8Text.set(s.validUtf8() ? "valid" : "not valid");
+            asciiText.set(s.ascii() ? "yes" : "no");
+            statsNote.set(s.sampled()
+                    ? String.format(Locale.ROOT, "Statistics from a %s sample of evenly spaced blocks (the file is %s).",
+                    humanBytes(s.bytesRead()), humanBytes(c.size()))
+                    : "Statistics over the whole file.");
+        });
+        t.setOnFailed(e -> statsNote.set("Statistics failed: " + t.getException().getMessage()));
+        statsTask = t;
+        session.background().submit(t);
+    }
+
+    private void updateSplit() {
+        Corpus c = session.corpus.get();
+        double f = session.valFraction.get();
+        if (c == null) {
+            splitText.set(String.format(Locale.ROOT, "Validation %.0f%%", f * 100));
+            return;
+        }
+        try {
+            Split s = Split.of(c, f);
+            splitText.set(String.format(Locale.ROOT, "Train %,d bytes · validation %,d bytes (%.0f%%)",
+                    s.trainSize(), s.valSize(), f * 100));
+        } catch (BytewiseException e) {
+            splitText.set(e.getMessage());
+        }
+    }
+
+    /** Text of preview row {@code row}: one character per byte (see {@link DatasetStats#printable}). */
+    public String rowText(long row) {
+        Corpus c = session.corpus.get();
+        if (c == null) return "";
+        long off = row * ROW_BYTES;
+        if (off >= c.size()) return "";
+        return DatasetStats.printable(c.slice(off, ROW_BYTES));
+    }
+
+    /** The user picked byte {@code offset} in the preview: the Inspector will show it. */
+    public void select(long offset) {
+        Corpus c = session.corpus.get();
+        if (c == null || offset < 0) return;
+        long o = Math.min(offset, c.size() - 1);
+        selectedOffset.set(o);
+        session.inspectOffset.set(o);
+    }
+
+    public static String humanBytes(long n) {
+        if (n < 1024) return n + " B";
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
+        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", n / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.2f GB", n / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,375 @@
+package bytewise.app;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.controlsfx.control.StatusBar;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The shell: menus, shortcuts, sidebar navigation, page area and status bar (thin; state in {@link MainViewModel}). */
+public final class MainView {
+    /** Keyboard shortcuts: key, what it does. */
+    static final String[][] SHORTCUTS = {
+            {"Ctrl+O", "Open a text file"},
+            {"Ctrl+Shift+O", "Open a checkpoint"},
+            {"Ctrl+S", "Save checkpoint"},
+            {"Ctrl+E", "Export metrics CSV"},
+            {"Ctrl+Enter, F5", "Train (on the Playground, Ctrl+Enter generates)"},
+            {"Ctrl+P / Ctrl+R", "Pause / resume the run"},
+            {"Shift+F5", "Stop the run"},
+            {"Ctrl+1 … Ctrl+5", "Dataset, Hyperparameters, Training, Inspector, Playground"},
+            {"Ctrl+T", "Toggle light / dark theme"},
+            {"F1", "This list"},
+            {"Ctrl+Q", "Quit"},
+            {"Chart", "Drag to zoom, double-click to reset, hover for exact values"},
+            {"Dataset preview", "Click a byte to pick it for the Inspector; drop a file to open it"}};
+
+
+    @FXML private BorderPane root;
+    @FXML private Menu fileMenu, runMenu, viewMenu, helpMenu;
+    @FXML private VBox navBox;
+    @FXML private Label modelLabel, dataLabel;
+    @FXML private StackPane content;
+    @FXML private StatusBar statusBar;
+
+    private Session session;
+    private MainViewModel vm;
+    private Pages pages;
+    private TrainingService training;
+    private final Map<String, ToggleButton> nav = new HashMap<>();
+    private final ToggleGroup navGroup = new ToggleGroup();
+    private Menu recentMenu;
+
+    public void setup(MainViewModel vm) {
+        this.vm = vm;
+        this.session = vm.session();
+        this.pages = new Pages(session);
+        this.training = TrainingService.of(session);
+        DatasetViewModel.of(session).setOnOpened(vm::addRecent);
+        training.autosaveEvery.set(Math.max(0, vm.prefs().autosaveEvery));
+        training.autosaveEvery.addListener((o, a, b) -> vm.prefs().autosaveEvery = b.intValue());
+
+        content.setMinSize(0, 0);
+        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+        clip.widthProperty().bind(content.widthProperty());
+        clip.heightProperty().bind(content.heightProperty());
+        content.setClip(clip);
+        buildNav();
+        buildMenus();
+        buildStatusBar();
+        modelLabel.textProperty().bind(Bindings.createStringBinding(() -> session.model.get() == null ? "No model yet"
+                : String.format(Locale.ROOT, "Model: %,d params, step %,d",
+                session.model.get().config().parameterCount(), session.modelStep.get()), session.model, session.modelStep));
+        dataLabel.textProperty().bind(Bindings.createStringBinding(() -> session.corpus.get() == null ? "No dataset"
+                : "Data: " + session.corpus.get().name(), session.corpus));
+        session.page.addListener((o, a, id) -> show(id));
+        // a text file dropped anywhere on the window opens as the dataset
+        root.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+        });
+        root.setOnDragDropped(e -> {
+            var files = e.getDragboard().getFiles();
+            boolean ok = files != null && !files.isEmpty();
+            if (ok) {
+                DatasetViewModel.of(session).open(files.get(0).toPath());
+                session.page.set("dataset");
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        // load every page now, so menus and shortcuts work before a page was visited
+        for (Pages.Page p : Pages.ALL) pages.get(p.id());
+        show(session.page.get());
+        vm.theme.addListener((o, a, t) -> applyTheme(t));
+        applyTheme(vm.theme.get());
+    }
+
+    public Pages pages() {
+        return pages;
+    }
+
+    public MainViewModel viewModel() {
+        return vm;
+    }
+
+    private void buildNav() {
+        int i = 1;
+        for (Pages.Page p : Pages.ALL) {
+            ToggleButton b = new ToggleButton(p.title());
+            b.setId("nav-" + p.id());
+            b.setToggleGroup(navGroup);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.getStyleClass().add("nav-button");
+            b.setTooltip(new javafx.scene.control.Tooltip(p.title() + " (Ctrl+" + i++ + ")"));
+            b.setOnAction(e -> {
+                session.page.set(p.id());
+                b.setSelected(true);
+            });
+            nav.put(p.id(), b);
+            navBox.getChildren().add(b);
+        }
+    }
+
+    private void show(String id) {
+        boolean known = Pages.ALL.stream().anyMatch(p -> p.id().equals(id));
+        Pages.Loaded l = pages.get(known ? id : "dataset");
+        content.getChildren().setAll(l.root());
+        ToggleButton b = nav.get(l.page().id());
+        if (b != null) b.setSelected(true);
+    }
+
+    private MenuItem item(String text, KeyCombination key, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        if (key != null) m.setAccelerator(key);
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private static KeyCombination shortcut(KeyCode code, KeyCombination.Modifier... more) {
+        KeyCombination.Modifier[] mods = new KeyCombination.Modifier[more.length + 1];
+        mods[0] = KeyCombination.SHORTCUT_DOWN;
+        System.arraycopy(more, 0, mods, 1, more.length);
+        return new KeyCodeCombination(code, mods);
+    }
+
+    private void buildMenus() {
+        recentMenu = new Menu("Recent files");
+        vm.recentFiles.addListener((ListChangeListener<String>) c -> rebuildRecent());
+        rebuildRecent();
+        fileMenu.getItems().setAll(
+                item("Open text…", shortcut(KeyCode.O), this::openText),
+                item("Open shipped sample", null, () -> DatasetViewModel.of(session).openSample()),
+                item("Open checkpoint…", shortcut(KeyCode.O, KeyCombination.SHIFT_DOWN), this::openCheckpoint),
+                item("Save checkpoint…", shortcut(KeyCode.S), this::saveCheckpoint),
+                recentMenu,
+                new SeparatorMenuItem(),
+                item("Export metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
+                item("Export chart PNG…", null, this::exportPng),
+                new SeparatorMenuItem(),
+                item("Quit", shortcut(KeyCode.Q), this::quit));
+        MenuItem train = item("Train", null, training::train);
+        // Ctrl+Enter trains everywhere except on the Playground, where it generates (F5 always trains)
+        KeyCombination ctrlEnter = shortcut(KeyCode.ENTER);
+        train.acceleratorProperty().bind(Bindings.createObjectBinding(
+                () -> "playground".equals(session.page.get()) ? null : ctrlEnter, session.page));
+        train.disableProperty().bind(training.canTrain.not());
+        MenuItem pause = item("Pause", shortcut(KeyCode.P), training::pause);
+        pause.disableProperty().bind(training.canPause.not());
+        MenuItem resume = item("Resume", shortcut(KeyCode.R), training::resume);
+        resume.disableProperty().bind(training.canResume.not());
+        MenuItem stop = item("Stop", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), training::stop);
+        stop.disableProperty().bind(training.canStop.not());
+        MenuItem why = new MenuItem();
+        why.textProperty().bind(session.trainBlockedReason.map(r -> r.isEmpty() ? "Ready to train" : "Cannot train: " + r));
+        why.setDisable(true);
+        runMenu.getItems().setAll(train, pause, resume, stop, new SeparatorMenuItem(), why);
+
+        ToggleGroup themes = new ToggleGroup();
+        RadioMenuItem light = new RadioMenuItem("Light theme");
+        RadioMenuItem dark = new RadioMenuItem("Dark theme");
+        light.setToggleGroup(themes);
+        dark.setToggleGroup(themes);
+        light.setSelected(!MainViewModel.DARK.equals(vm.theme.get()));
+        dark.setSelected(MainViewModel.DARK.equals(vm.theme.get()));
+        light.setOnAction(e -> vm.theme.set(MainViewModel.LIGHT));
+        dark.setOnAction(e -> vm.theme.set(MainViewModel.DARK));
+        vm.theme.addListener((o, a, t) -> {
+            light.setSelected(!MainViewModel.DARK.equals(t));
+            dark.setSelected(MainViewModel.DARK.equals(t));
+        });
+        MenuItem toggle = item("Toggle theme", shortcut(KeyCode.T),
+                () -> vm.theme.set(MainViewModel.DARK.equals(vm.theme.get()) ? MainViewModel.LIGHT : MainViewModel.DARK));
+        viewMenu.getItems().setAll(light, dark, toggle, new SeparatorMenuItem());
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        for (int i = 0; i < Pages.ALL.size(); i++) {
+            Pages.Page p = Pages.ALL.get(i);
+            viewMenu.getItems().add(item(p.title(), shortcut(digits[i]), () -> session.page.set(p.id())));
+        }
+        helpMenu.getItems().setAll(
+                item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), this::showShortcuts),
+                item("About Bytewise", null, this::showAbout));
+
+        root.sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) installSceneShortcuts(scene);
+        });
+        if (root.getScene() != null) installSceneShortcuts(root.getScene());
+    }
+
+    private void installSceneShortcuts(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), training::train);
+    }
+
+    private void rebuildRecent() {
+        recentMenu.getItems().clear();
+        for (String s : vm.recentFiles) {
+            MenuItem m = new MenuItem(s);
+            m.setMnemonicParsing(false);
+            m.setOnAction(e -> DatasetViewModel.of(session).open(Path.of(s)));
+            recentMenu.getItems().add(m);
+        }
+        if (vm.recentFiles.isEmpty()) {
+            MenuItem none = new MenuItem("(none)");
+            none.setDisable(true);
+            recentMenu.getItems().add(none);
+        } else {
+            recentMenu.getItems().addAll(new SeparatorMenuItem(), item("Clear recent files", null, vm::clearRecent));
+        }
+    }
+
+    private void buildStatusBar() {
+        statusBar.textProperty().bind(session.message);
+        Label state = statusLabel("status-state");
+        state.textProperty().bind(vm.runStateText);
+        Label step = statusLabel("status-step");
+        step.textProperty().bind(vm.stepText);
+        Label speed = statusLabel("status-speed");
+        speed.textProperty().bind(vm.speedText);
+        Label eta = statusLabel("status-eta");
+        eta.textProperty().bind(vm.etaText);
+        statusBar.getRightItems().setAll(state, sep(), step, sep(), speed, sep(), eta);
+        statusBar.progressProperty().bind(Bindings.when(training.active).then(training.progress).otherwise(0.0));
+    }
+
+    private static Label statusLabel(String id) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add("status-item");
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
+    }
+
+    private static Node sep() {
+        javafx.scene.control.Separator s = new javafx.scene.control.Separator(javafx.geometry.Orientation.VERTICAL);
+        s.setPadding(new javafx.geometry.Insets(2, 4, 2, 4));
+        return s;
+    }
+
+    static void applyTheme(String theme) {
+        Application.setUserAgentStylesheet(MainViewModel.DARK.equals(theme)
+                ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    private Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
+    }
+
+    private void openText() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open a text file to train on");
+        File f = fc.showOpenDialog(window());
+        if (f != null) DatasetViewModel.of(session).open(f.toPath());
+    }
+
+    private void openCheckpoint() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open checkpoint (NAME.json or NAME.bin)");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Bytewise checkpoint", "*.json", "*.bin"));
+        File f = fc.showOpenDialog(window());
+        if (f != null) training.openCheckpoint(f.toPath());
+    }
+
+    private void saveCheckpoint() {
+        if (training.resumePoint.get() == null && !training.active.get()) {
+            session.message.set("Nothing to save yet: train or open a checkpoint first");
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save checkpoint (writes NAME.json and NAME.bin)");
+        fc.setInitialFileName("model");
+        File f = fc.showSaveDialog(window());
+        if (f != null) training.saveCheckpoint(f.toPath());
+    }
+
+    private void exportCsv() {
+        if (training.runs.isEmpty()) {
+            session.message.set("No metrics yet: train first");
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export metrics as CSV");
+        fc.setInitialFileName("metrics.csv");
+        File f = fc.showSaveDialog(window());
+        TrainingView tv = pages.controller("training", TrainingView.class);
+        if (f != null && tv != null) tv.exportCsv(f.toPath());
+    }
+
+    private void exportPng() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export chart as PNG");
+        fc.setInitialFileName("loss.png");
+        File f = fc.showSaveDialog(window());
+        TrainingView tv = pages.controller("training", TrainingView.class);
+        if (f != null && tv != null) {
+            session.page.set("training");
+            Platform.runLater(() -> tv.exportPng(f.toPath()));
+        }
+    }
+
+    private void quit() {
+        Window w = window();
+        if (w != null) w.fireEvent(new javafx.stage.WindowEvent(w, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST));
+        if (w != null && w.isShowing()) ((javafx.stage.Stage) w).close();
+    }
+
+    private void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION, "", ButtonType.CLOSE);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        javafx.scene.layout.GridPane t = new javafx.scene.layout.GridPane();
+        t.setHgap(18);
+        t.setVgap(6);
+        t.setPadding(new javafx.geometry.Insets(8, 14, 8, 14));
+        for (int i = 0; i < SHORTCUTS.length; i++) {
+            Label k = new Label(SHORTCUTS[i][0]);
+            k.getStyleClass().add("field-value");
+            Label d = new Label(SHORTCUTS[i][1]);
+            t.addRow(i, k, d);
+        }
+        a.getDialogPane().setContent(t);
+        a.initOwner(window());
+        a.show();
+    }
+
+    private void showAbout() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION, "", ButtonType.CLOSE);
+        a.setTitle("About Bytewise");
+        a.setHeaderText("Bytewise studio");
+        a.setContentText("Train small byte-level GPT models on your own text, watch them learn, inspect their"
+                + " predictions and play with them.\n\nJava " + System.getProperty("java.version") + ", JavaFX "
+                + System.getProperty("javafx.runtime.version") + "\nWorkspace: " + Workspace.root()
+                + (Files.exists(Workspace.root()) ? "" : " (not created yet)"));
+        a.initOwner(window());
+        a.show();
+    }
+}

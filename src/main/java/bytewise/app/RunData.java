@@ -1,0 +1,140 @@
+package bytewise.app;
+
+import bytewise.train.EvalMetrics;
+import bytewise.train.StepMetrics;
+import bytewise.train.TrainConfig;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Every metric of one training run, kept in full (primitive arrays, so 100,000 steps cost a few MB)
+ * for CSV export; charts show a downsampled view ({@link ChartData}). Also detects overfitting:
+ * validation loss rising for {@link #OVERFIT_RISES} evaluations in a row while the smoothed training
+ * loss keeps falling. Not thread-safe: the studio touches it on the FX thread only.
+ */
+public final class RunData {
+    public static final int OVERFIT_RISES = 3;
+    static final double TREND_ALPHA = 0.05;
+
+    public final String name;
+    public final int colorIndex;
+    public final TrainConfig config;
+    public final long startStep;
+
+    /** Per step: step, tokens, seconds, loss, lr, grad norm. */
+    private double[] step = new double[256], tokens = new double[256], seconds = new double[256], loss = new double[256],
+            lr = new double[256], gradNorm = new double[256];
+    private int n;
+    /** Per evaluation: step, tokens, seconds, loss, and the training trend (EMA) at that moment. */
+    private double[] vStep = new double[32], vTokens = new double[32], vSeconds = new double[32], vLoss = new double[32],
+            vTrend = new double[32];
+    private int nv;
+    private double trend = Double.NaN;
+    private double secondsOffset;
+    private double[] overfit = new double[0]; // indices into the evaluations
+    private boolean inRisingStreak;
+
+    public RunData(String name, int colorIndex, TrainConfig config, long startStep, double secondsOffset) {
+        this.name = name;
+        this.colorIndex = colorIndex;
+        this.config = config;
+        this.startStep = startStep;
+        this.secondsOffset = secondsOffset;
+    }
+
+    public void add(StepMetrics m) {
+        if (n == step.length) {
+            int c = n * 2;
+            step = Arrays.copyOf(step, c);
+            tokens = Arrays.copyOf(tokens, c);
+            seconds = Arrays.copyOf(seconds, c);
+            loss = Arrays.copyOf(loss, c);
+            lr = Arrays.copyOf(lr, c);
+            gradNorm = Arrays.copyOf(gradNorm, c);
+        }
+        step[n] = m.step();
+        tokens[n] = m.tokens();
+        seconds[n] = m.elapsedSeconds() + secondsOffset;
+        loss[n] = m.loss();
+        lr[n] = m.lr();
+        gradNorm[n] = m.gradNorm();
+        n++;
+        if (Double.isFinite(m.loss())) trend = Double.isNaN(trend) ? m.loss() : trend + TREND_ALPHA * (m.loss() - trend);
+    }
+
+    /** Adds an evaluation; returns true when this one completes an overfitting pattern (newly). */
+    public boolean add(EvalMetrics m) {
+        if (nv == vStep.length) {
+            int c = nv * 2;
+            vStep = Arrays.copyOf(vStep, c);
+            vTokens = Arrays.copyOf(vTokens, c);
+            vSeconds = Arrays.copyOf(vSeconds, c);
+            vLoss = Arrays.copyOf(vLoss, c);
+            vTrend = Arrays.copyOf(vTrend, c);
+        }
+        vStep[nv] = m.step();
+        vTokens[nv] = m.tokens();
+        vSeconds[nv] = m.elapsedSeconds() + secondsOffset;
+        vLoss[nv] = m.valLoss();
+        vTrend[nv] = trend;
+        nv++;
+        boolean pattern = nv > OVERFIT_RISES;
+        for (int k = 0; pattern && k < OVERFIT_RISES; k++) {
+            int i = nv - 1 - k;
+            if (!(vLoss[i] > vLoss[i - 1]) || !(vTrend[i] < vTrend[i - 1])) pattern = false;
+        }
+        boolean fresh = pattern && !inRisingStreak;
+        inRisingStreak = pattern;
+        if (fresh) {
+            overfit = Arrays.copyOf(overfit, overfit.length + 1);
+            overfit[overfit.length - 1] = nv - 1;
+        }
+        return fresh;
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public int evalCount() {
+        return nv;
+    }
+
+    public double step(int i) { return step[i]; }
+    public double tokens(int i) { return tokens[i]; }
+    public double seconds(int i) { return seconds[i]; }
+    public double loss(int i) { return loss[i]; }
+    public double lr(int i) { return lr[i]; }
+    public double gradNorm(int i) { return gradNorm[i]; }
+    public double evalStep(int i) { return vStep[i]; }
+    public double evalTokens(int i) { return vTokens[i]; }
+    public double evalSeconds(int i) { return vSeconds[i]; }
+    public double evalLoss(int i) { return vLoss[i]; }
+
+    /** Evaluation indices where overfitting was detected. */
+    public int[] overfitEvals() {
+        int[] out = new int[overfit.length];
+        for (int i = 0; i < out.length; i++) out[i] = (int) overfit[i];
+        return out;
+    }
+
+    public double lastSeconds() {
+        return n == 0 ? secondsOffset : seconds[n - 1];
+    }
+
+    /** Writes this run's full data as CSV rows (no header). */
+    public void writeCsv(Writer w) throws IOException {
+        String q = "\"" + name.replace("\"", "\"\"") + "\"";
+        for (int i = 0; i < n; i++)
+            w.write(String.format(Locale.ROOT, "%s,train,%d,%d,%.3f,%.6g,%.6g,%.6g%n", q, (long) step[i], (long) tokens[i],
+                    seconds[i], loss[i], lr[i], gradNorm[i]));
+        for (int i = 0; i < nv; i++)
+            w.write(String.format(Locale.ROOT, "%s,val,%d,%d,%.3f,%.6g,,%n", q, (long) vStep[i], (long) vTokens[i],
+                    vSeconds[i], vLoss[i]));
+    }
+
+    public static final String CSV_HEADER = "run,kind,step,tokens,seconds,loss,lr,grad_norm";
+}

@@ -1,0 +1,102 @@
+package bytewise.app;
+
+import bytewise.train.Preset;
+import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.image.Image;
+import javafx.stage.Stage;
+
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The studio application. Raw parameter 0, if given, is a text file to open; otherwise the shipped
+ * sample opens. The {@code tiny} preset is selected, so a new user can press Train at once.
+ */
+public final class StudioApp extends Application {
+    private static volatile StudioApp last;
+
+    private Session session;
+    private MainView main;
+    private MainViewModel vm;
+    private Stage stage;
+
+    /** The most recently started instance (tests use it to reach the session). */
+    public static StudioApp last() {
+        return last;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public MainView mainView() {
+        return main;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    @Override
+    public void start(Stage stage) throws Exception {
+        this.stage = stage;
+        session = new Session();
+        StudioPrefs prefs = StudioPrefs.load(Workspace.prefsFile());
+        vm = new MainViewModel(session, prefs, Workspace.prefsFile());
+        MainView.applyTheme(vm.theme.get());
+        session.settings.set(Preset.named("tiny"));
+
+        FXMLLoader loader = new FXMLLoader(StudioApp.class.getResource("/bytewise/app/MainView.fxml"));
+        Parent root = loader.load();
+        main = loader.getController();
+        main.setup(vm);
+
+        Scene scene = new Scene(root, prefs.width, prefs.height);
+        URL css = StudioApp.class.getResource("/bytewise/assets/studio.css");
+        if (css != null) scene.getStylesheets().add(css.toExternalForm());
+        stage.setScene(scene);
+        stage.setWidth(prefs.width);
+        stage.setHeight(prefs.height);
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> session.corpus.get() == null
+                ? "Bytewise" : "Bytewise — " + session.corpus.get().name(), session.corpus));
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        for (String name : List.of("bytewise-16.png", "bytewise-32.png", "bytewise.png", "bytewise-128.png", "bytewise-256.png")) {
+            try (InputStream icon = StudioApp.class.getResourceAsStream("/bytewise/assets/icons/" + name)) {
+                if (icon != null) stage.getIcons().add(new Image(icon));
+            }
+        }
+        if (prefs.maximized) stage.setMaximized(true);
+        stage.setOnCloseRequest(e -> rememberWindow());
+
+        List<String> args = getParameters().getRaw();
+        DatasetViewModel data = DatasetViewModel.of(session);
+        var opening = !args.isEmpty() && !args.get(0).isBlank() ? data.open(Path.of(args.get(0))) : data.openSample();
+        opening.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> javafx.application.Platform
+                .runLater(() -> session.message.set(session.message.get()
+                        + " · the tiny preset is selected: press Train (Ctrl+Enter) to start")));
+        stage.show();
+        last = this;
+    }
+
+    private void rememberWindow() {
+        if (stage != null && vm != null) {
+            vm.rememberWindow(stage.getWidth(), stage.getHeight(), stage.isMaximized());
+            vm.save();
+        }
+    }
+
+    @Override
+    public void stop() {
+        rememberWindow();
+        if (session != null) {
+            TrainingService.of(session).shutdown();
+            session.shutdown();
+        }
+    }
+}

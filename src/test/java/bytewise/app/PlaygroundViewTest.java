@@ -1,0 +1,178 @@
+package bytewise.app;
+
+import atlantafx.base.theme.PrimerLight;
+import bytewise.model.Gpt;
+import bytewise.model.ModelConfig;
+import bytewise.sample.GeneratedByte;
+import bytewise.sample.Generator;
+import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TextField;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static bytewise.app.InspectorViewTest.snapshot;
+import static bytewise.app.InspectorViewTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The Playground page, headless: streaming generation, stop, alternatives, no-model state. */
+@ExtendWith(ApplicationExtension.class)
+class PlaygroundViewTest {
+    private Session session;
+    private PlaygroundView view;
+    private Scene scene;
+    private Stage window;
+
+    @Start
+    void start(Stage primary) throws IOException {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        session = new Session();
+        session.corpus.set(InspectorViewTest.CORPUS);
+        session.model.set(InspectorViewTest.trainedModel());
+        FXMLLoader loader = new FXMLLoader(PlaygroundView.class.getResource("/bytewise/app/PlaygroundView.fxml"));
+        Parent root = loader.load();
+        view = loader.getController();
+        view.init(session);
+        scene = new Scene(root, 1280, 800);
+        var css = getClass().getResource("/bytewise/assets/studio.css"); // the studio's own stylesheet, if built
+        if (css != null) scene.getStylesheets().add(css.toExternalForm());
+        // a stage of our own per test (the primary stage is shared, and a test may resize this one)
+        window = new Stage();
+        window.setScene(scene);
+        window.show();
+    }
+
+    @AfterEach
+    void shutdown() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.close()).get();
+        session.shutdown();
+    }
+
+    private List<Text> generatedNodes() {
+        return view.outputFlow().getChildren().stream().filter(n -> n instanceof Text t
+                && t.getStyleClass().contains(PlaygroundView.GENERATED_CLASS)).map(n -> (Text) n).toList();
+    }
+
+    @Test
+    void greedyGenerationStreamsWhatTheGeneratorProduces(FxRobot robot) throws IOException {
+        PlaygroundViewModel vm = view.viewModel();
+        robot.interact(() -> {
+            vm.prompt.set("the river ");
+            vm.length.set(200);
+            vm.seed.set(42);
+        });
+        // temperature typed into its numeric field moves the slider too
+        TextField temp = robot.lookup("#temperatureField").queryAs(TextField.class);
+        robot.interact(() -> {
+            temp.setText("0");
+            temp.commitValue();
+        });
+        assertEquals(0.0, vm.temperature.get());
+        Slider tempSlider = robot.lookup("#temperatureSlider").queryAs(Slider.class);
+        assertEquals(0.0, tempSlider.getValue());
+        robot.interact(() -> tempSlider.setValue(1.5));
+        assertEquals("1.50", temp.getText(), "and the slider moves the field");
+        assertEquals(1.5, vm.temperature.get());
+        robot.interact(() -> tempSlider.setValue(0));
+
+        robot.clickOn("#generateButton");
+        waitUntil("a finished run", () -> !vm.runningProperty().get() && !vm.outputTextProperty().get().isEmpty());
+        String expected = new Generator(session.model.get())
+                .generate("the river ".getBytes(StandardCharsets.UTF_8), vm.settings(42), null, null).text();
+        assertEquals(expected, vm.outputTextProperty().get());
+        assertEquals(200, vm.generated().size());
+        String shown = String.join("", generatedNodes().stream().map(Text::getText).toList());
+        assertEquals(expected, shown, "the generated text as drawn");
+        Text prompt = (Text) view.outputFlow().getChildren().get(0);
+        assertEquals("the river ", prompt.getText());
+        Label stats = robot.lookup("#statsLabel").queryAs(Label.class);
+        assertTrue(stats.getText().contains("bytes/s"), stats.getText());
+
+        // hover data: every drawn character knows the distribution behind it
+        for (Text t : generatedNodes()) assertInstanceOf(GeneratedByte.class, t.getUserData());
+        Text some = generatedNodes().get(3);
+        robot.moveTo(some);
+        waitUntil("alternatives", () -> view.alternativesChart().barCount() >= PlaygroundViewModel.ALTERNATIVES);
+        GeneratedByte b = (GeneratedByte) some.getUserData();
+        Label title = robot.lookup("#alternativesTitle").queryAs(Label.class);
+        assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
+        assertEquals(1, view.alternativesChart().getChildren().stream()
+                .filter(n -> n.getStyleClass().contains("inspector-bar-highlight")).count(), "the chosen byte");
+        snapshot(scene, "playground.png");
+
+        // a click pins a character: moving over others no longer changes the panel
+        robot.clickOn(some);
+        waitUntil("pinned", () -> title.getText().startsWith("Pinned"));
+        robot.moveTo(generatedNodes().get(10));
+        assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
+        InspectorViewTest.compact(robot, scene);
+        snapshot(scene, "playground-compact.png");
+    }
+
+    @Test
+    void multiByteCharactersAreDrawnOnceTheyComplete(FxRobot robot) {
+        // "é" is 0xC3 0xA9: the first byte completes no text, the second completes the character
+        float[] d = new float[256];
+        d[0xC3] = 0.6f;
+        d[0xA9] = 0.4f;
+        GeneratedByte lead = new GeneratedByte(0, 0xC3, "", d, 0.6f);
+        GeneratedByte cont = new GeneratedByte(1, 0xA9, "é", d, 0.4f);
+        GeneratedByte x = new GeneratedByte(2, 'x', "x", d, 0f);
+        robot.interact(() -> view.viewModel().generated().addAll(lead, cont, x));
+        List<Text> nodes = generatedNodes();
+        assertEquals(List.of("é", "x"), nodes.stream().map(Text::getText).toList());
+        assertSame(cont, nodes.get(0).getUserData());
+        robot.interact(() -> view.showAlternatives(cont));
+        assertEquals(PlaygroundViewModel.ALTERNATIVES, view.alternativesChart().barCount());
+    }
+
+    @Test
+    void stopEndsALongRun(FxRobot robot) {
+        // a larger (untrained) model so that 4096 bytes take long enough to stop midway
+        Gpt big = Gpt.initialize(new ModelConfig(512, 256, 4, 4), 5);
+        PlaygroundViewModel vm = view.viewModel();
+        robot.interact(() -> {
+            session.model.set(big);
+            vm.length.set(4096);
+            vm.temperature.set(1.0);
+            vm.randomSeed.set(true);
+        });
+        long seedBefore = vm.seed.get();
+        robot.clickOn("#generateButton");
+        waitUntil("some bytes", () -> vm.generated().size() > 5);
+        assertFalse(robot.lookup("#stopButton").queryAs(Button.class).isDisabled());
+        robot.clickOn("#stopButton");
+        waitUntil("stopped", () -> !vm.runningProperty().get());
+        assertTrue(vm.generated().size() < 4096, "stopped early at " + vm.generated().size());
+        assertTrue(vm.statsProperty().get().contains("stopped"), vm.statsProperty().get());
+        assertFalse(robot.lookup("#generateButton").queryAs(Button.class).isDisabled());
+        assertNotEquals(seedBefore, vm.seed.get(), "a random seed was drawn and shown");
+    }
+
+    @Test
+    void withoutAModelGenerateIsDisabledWithTheReason(FxRobot robot) throws IOException {
+        robot.interact(() -> session.model.set(null));
+        Button generate = robot.lookup("#generateButton").queryAs(Button.class);
+        assertTrue(generate.isDisabled());
+        Label reason = robot.lookup("#reasonLabel").queryAs(Label.class);
+        assertTrue(reason.isVisible());
+        assertEquals(PlaygroundViewModel.NO_MODEL, reason.getText());
+        snapshot(scene, "playground-no-model.png");
+    }
+}
