@@ -4,6 +4,9 @@ import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.data.Split;
 import bytewise.io.Checkpoint;
+import bytewise.io.RunFolder;
+import bytewise.io.RunRecorder;
+import javafx.application.Platform;
 import bytewise.model.Gpt;
 import bytewise.sample.Generator;
 import bytewise.sample.SamplingSettings;
@@ -180,8 +183,7 @@ public final class TrainingService {
         final Path replay = replayFile.get();
         final double replayFrac = replay == null ? 0 : replayFraction.get();
         final int autosave = autosaveEvery.get();
-        final Path folder = autosave > 0 ? Workspace.newRunFolder(preset.name()) : null;
-        runFolder.set(folder);
+        runFolder.set(null); // set from the training thread once the run folder exists
         runConfig = tc;
         runSeqLen = preset.model().seqLen();
         events.clear();
@@ -207,7 +209,7 @@ public final class TrainingService {
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() {
-                runOnTrainingThread(preset, corpus, vf, tc, from, replay, replayFrac, autosave, folder);
+                runOnTrainingThread(preset, corpus, vf, tc, from, replay, replayFrac, autosave);
                 return null;
             }
         };
@@ -257,8 +259,11 @@ public final class TrainingService {
 
     // ------------------------------------------------------------------ training thread
 
+    /** Step checkpoints kept in a run folder besides best and the final one. */
+    private static final int KEEP_LAST = 3;
+
     private void runOnTrainingThread(Preset preset, Corpus corpus, double vf, TrainConfig tc, Trainer.Snapshot from,
-                                     Path replay, double replayFrac, int autosave, Path folder) {
+                                     Path replay, double replayFrac, int autosave) {
         Trainer.Snapshot end = null;
         RunOutcome outcome = null;
         Throwable error = null;
@@ -270,11 +275,17 @@ public final class TrainingService {
                         + st.step() + " to continue training it");
             Split split = corpus.split(vf);
             Split replaySplit = replay == null ? null : Corpus.open(replay).split(vf);
-            String sha = autosave > 0 ? corpus.sha256() : null;
             try (Trainer tr = new Trainer(model, split, tc, st, replaySplit, replayFrac)) {
                 trainer = tr;
                 if (stopRequested) tr.cancel();
-                outcome = tr.run(new Listener(tr, autosave, folder, corpus, sha));
+                // every run is recorded like the CLI's --run: metrics.csv, run.json, best, last checkpoints
+                RunFolder folder = RunFolder.create(RunFolder.defaultWorkspace(), new RunFolder.Info(
+                        java.time.Instant.now().toString(), preset.name(), corpus.name(), corpus.sha256(),
+                        preset.model(), tc, st == null ? 0 : st.step(), null, "running", null));
+                Platform.runLater(() -> runFolder.set(folder.dir()));
+                try (RunRecorder recorder = new RunRecorder(folder, tr, autosave, KEEP_LAST)) {
+                    outcome = tr.run(new Listener(tr, autosave, recorder));
+                }
                 end = tr.capture();
             } finally {
                 trainer = null;
@@ -288,39 +299,48 @@ public final class TrainingService {
     private final class Listener implements TrainingListener {
         private final Trainer tr;
         private final int autosave;
-        private final Path folder;
-        private final Corpus corpus;
-        private final String sha;
+        private final RunRecorder recorder;
+        private boolean recording = true;
         private long lastPublish = System.nanoTime();
 
-        Listener(Trainer tr, int autosave, Path folder, Corpus corpus, String sha) {
+        Listener(Trainer tr, int autosave, RunRecorder recorder) {
             this.tr = tr;
             this.autosave = autosave;
-            this.folder = folder;
-            this.corpus = corpus;
-            this.sha = sha;
+            this.recorder = recorder;
         }
 
         @Override
         public void onStep(StepMetrics m) {
             events.add(m);
-            if (autosave > 0 && m.step() % autosave == 0) {
-                Path prefix = folder.resolve("checkpoint");
-                try {
-                    Trainer.Snapshot s = tr.capture();
-                    new Checkpoint(s.model(), tr.config(), s.state(), corpus.name(), sha).save(prefix);
-                    events.add(new Autosaved(prefix, null));
-                } catch (RuntimeException e) {
-                    events.add(new Autosaved(prefix, e.getMessage()));
-                }
-            }
+            record(() -> recorder.onStep(m));
+            if (recording && autosave > 0 && m.step() % autosave == 0)
+                events.add(new Autosaved(recorder.folder().checkpointPrefix(m.step()), null));
             if (System.nanoTime() - lastPublish >= PUBLISH_SECONDS * 1e9) publish(m.step(), false);
         }
 
         @Override
         public void onEval(EvalMetrics m) {
             events.add(m);
+            record(() -> recorder.onEval(m));
             publish(m.step(), true);
+        }
+
+        @Override
+        public void onFinish(RunOutcome o) {
+            record(() -> recorder.onFinish(o));
+            if (recording && o.status() != RunOutcome.Status.DIVERGED)
+                events.add(new Autosaved(recorder.folder().checkpointPrefix(tr.step()), null));
+        }
+
+        /** A full disk must not kill the run: say so once and keep training without recording. */
+        private void record(Runnable r) {
+            if (!recording) return;
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                recording = false;
+                events.add(new Autosaved(recorder.folder().dir(), e.getMessage() + " (recording stopped)"));
+            }
         }
 
         /** Snapshot for the session (when due) and, at evaluations, for the sample. */
