@@ -170,6 +170,7 @@ public final class MainView {
                 item("Open shipped sample", null, () -> DatasetViewModel.of(session).openSample()),
                 item("Open checkpoint…", shortcut(KeyCode.O, KeyCombination.SHIFT_DOWN), this::openCheckpoint),
                 item("Save checkpoint…", shortcut(KeyCode.S), this::saveCheckpoint),
+                item("Past runs…", shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), this::showRuns),
                 recentMenu,
                 new SeparatorMenuItem(),
                 item("Export metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
@@ -297,6 +298,69 @@ public final class MainView {
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Bytewise checkpoint", "*.json", "*.bin"));
         File f = fc.showOpenDialog(window());
         if (f != null) training.openCheckpoint(f.toPath());
+    }
+
+    /** Lists the runs in the workspace; opening one shows its curves and loads its newest checkpoint. */
+    private void showRuns() {
+        javafx.scene.control.TableView<TrainingService.PastRun> table = new javafx.scene.control.TableView<>();
+        table.setPlaceholder(new javafx.scene.control.Label("Loading runs…"));
+        table.getColumns().add(column("Started", r -> r.info().created() == null ? ""
+                : r.info().created().replace('T', ' ').replaceAll("\\.\\d+Z$", "")));
+        table.getColumns().add(column("Dataset", r -> r.info().dataName()));
+        table.getColumns().add(column("Preset", r -> r.info().preset()));
+        table.getColumns().add(column("Steps", r -> String.format("%,d", r.info().step())));
+        table.getColumns().add(column("Best val loss", r -> r.info().bestValLoss() == null ? "—"
+                : String.format("%.4f", r.info().bestValLoss())));
+        table.getColumns().add(column("Status", r -> r.info().status()));
+        double[] widths = {170, 220, 90, 80, 110, 100};
+        for (int i = 0; i < widths.length; i++) table.getColumns().get(i).setPrefWidth(widths[i]);
+        table.setColumnResizePolicy(javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPrefSize(800, 360);
+        javafx.scene.control.Dialog<TrainingService.PastRun> d = new javafx.scene.control.Dialog<>();
+        d.initOwner(window());
+        d.setTitle("Past runs");
+        d.setResizable(true);
+        d.getDialogPane().setMinWidth(840);
+        d.setHeaderText("Runs in " + bytewise.io.RunFolder.defaultWorkspace() + " (newest first)");
+        d.getDialogPane().setContent(table);
+        javafx.scene.control.ButtonType open = new javafx.scene.control.ButtonType("Open",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(open, javafx.scene.control.ButtonType.CANCEL);
+        d.getDialogPane().lookupButton(open).disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        d.setResultConverter(b -> b == open ? table.getSelectionModel().getSelectedItem() : null);
+        table.setRowFactory(tv -> {
+            javafx.scene.control.TableRow<TrainingService.PastRun> row = new javafx.scene.control.TableRow<>();
+            row.setOnMouseClicked(ev -> {
+                if (ev.getClickCount() == 2 && !row.isEmpty()) {
+                    d.setResult(row.getItem());
+                    d.close();
+                }
+            });
+            return row;
+        });
+        javafx.concurrent.Task<java.util.List<TrainingService.PastRun>> load = new javafx.concurrent.Task<>() {
+            @Override
+            protected java.util.List<TrainingService.PastRun> call() {
+                return TrainingService.pastRuns();
+            }
+        };
+        load.setOnSucceeded(e -> {
+            table.getItems().setAll(load.getValue());
+            table.setPlaceholder(new javafx.scene.control.Label("No runs yet: every training run is recorded here"));
+        });
+        load.setOnFailed(e -> table.setPlaceholder(new javafx.scene.control.Label(load.getException().getMessage())));
+        session.background().submit(load);
+        d.showAndWait().ifPresent(r -> {
+            training.openRun(r.folder());
+            session.page.set("training");
+        });
+    }
+
+    private static javafx.scene.control.TableColumn<TrainingService.PastRun, String> column(String title,
+            java.util.function.Function<TrainingService.PastRun, String> value) {
+        javafx.scene.control.TableColumn<TrainingService.PastRun, String> c = new javafx.scene.control.TableColumn<>(title);
+        c.setCellValueFactory(cd -> new javafx.beans.property.SimpleStringProperty(value.apply(cd.getValue())));
+        return c;
     }
 
     private void saveCheckpoint() {

@@ -42,6 +42,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -571,6 +573,57 @@ public final class TrainingService {
             String data = ck.dataName() == null ? "" : " (trained on " + ck.dataName() + ")";
             session.message.set("Opened checkpoint " + Checkpoint.prefixOf(path).getFileName() + " at step "
                     + ck.state().step() + data + "; Train continues from it");
+        });
+        t.setOnFailed(e -> session.message.set(message(t.getException())));
+        session.background().submit(t);
+        return t;
+    }
+
+    /** A past run as the Runs dialog lists it. */
+    public record PastRun(RunFolder folder, RunFolder.Info info) {}
+
+    /** Runs recorded in the workspace, newest first; unreadable folders are skipped (call off the FX thread). */
+    public static List<PastRun> pastRuns() {
+        List<PastRun> out = new ArrayList<>();
+        for (RunFolder f : RunFolder.list(RunFolder.defaultWorkspace())) {
+            try {
+                out.add(new PastRun(f, f.info()));
+            } catch (RuntimeException unreadable) {
+                // a damaged run.json hides that run, never the list
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Opens a past run: its curves join the chart (from metrics.csv) and its newest complete
+     * checkpoint becomes the model, so Train continues it.
+     */
+    public Task<RunData> openRun(RunFolder folder) {
+        Task<RunData> t = new Task<>() {
+            @Override
+            protected RunData call() {
+                RunFolder.Info info = folder.info();
+                RunData data = new RunData(folder.dir().getFileName().toString(), runs.size(), info.training(), 0, 0);
+                for (RunFolder.Metric m : folder.readMetrics()) {
+                    if (m.kind().equals("step")) {
+                        data.add(new StepMetrics(m.step(), info.training().steps(), m.tokens(), (float) m.loss(), m.lr(),
+                                m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds()));
+                    } else {
+                        data.add(new EvalMetrics(m.step(), m.tokens(), (float) m.loss(), m.elapsedSeconds()));
+                    }
+                }
+                return data;
+            }
+        };
+        t.setOnSucceeded(e -> {
+            runs.add(t.getValue());
+            current.set(t.getValue());
+            List<Long> steps = folder.checkpointSteps();
+            Path prefix = !steps.isEmpty() ? folder.checkpointPrefix(steps.get(steps.size() - 1))
+                    : java.nio.file.Files.exists(Checkpoint.jsonPath(folder.bestPrefix())) ? folder.bestPrefix() : null;
+            if (prefix != null) openCheckpoint(prefix);
+            else session.message.set("Run " + folder.dir().getFileName() + " has curves but no checkpoint to open");
         });
         t.setOnFailed(e -> session.message.set(message(t.getException())));
         session.background().submit(t);

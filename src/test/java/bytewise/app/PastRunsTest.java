@@ -1,0 +1,76 @@
+package bytewise.app;
+
+import bytewise.TestData;
+import bytewise.data.Corpus;
+import bytewise.io.RunFolder;
+import bytewise.io.RunRecorder;
+import bytewise.model.Gpt;
+import bytewise.train.Preset;
+import bytewise.train.TrainConfig;
+import bytewise.train.Trainer;
+import javafx.application.Platform;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A run recorded on disk (as the CLI and the studio record them) reopens with its curves and model. */
+@ExtendWith(ApplicationExtension.class)
+class PastRunsTest {
+    @TempDir
+    Path workspace;
+    private String before;
+
+    @BeforeEach
+    void useTempWorkspace() {
+        before = System.getProperty("bytewise.workspace");
+        System.setProperty("bytewise.workspace", workspace.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (before == null) System.clearProperty("bytewise.workspace");
+        else System.setProperty("bytewise.workspace", before);
+    }
+
+    @Test
+    void aRecordedRunIsListedAndOpensWithItsCurvesAndNewestCheckpoint() throws Exception {
+        Corpus corpus = TestData.proseCorpus(20_000, 1);
+        Preset tiny = Preset.named("tiny");
+        TrainConfig t0 = tiny.training();
+        TrainConfig tc = new TrainConfig(t0.batch(), 12, t0.lr(), t0.minLr(), 0, 0, 0.9, 0.99, 1e-8, 1, 6, 8, 2, 1, 0.1);
+        RunFolder folder = RunFolder.create(RunFolder.defaultWorkspace(), new RunFolder.Info("2026-01-01T00:00:00Z",
+                "tiny", corpus.name(), corpus.sha256(), tiny.model(), tc, 0, null, "running", null));
+        try (Trainer trainer = new Trainer(Gpt.initialize(tiny.model(), 1), corpus.split(0.1), tc, null);
+             RunRecorder recorder = new RunRecorder(folder, trainer, 5, 2)) {
+            trainer.run(recorder);
+        }
+
+        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        assertEquals(1, runs.size());
+        assertEquals(12, runs.get(0).info().step());
+        assertEquals("completed", runs.get(0).info().status());
+        assertNotNull(runs.get(0).info().bestValLoss());
+
+        Session session = new Session();
+        TrainingService svc = TrainingService.of(session);
+        Platform.runLater(() -> svc.openRun(folder));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> session.model.get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(12, session.modelStep.get(), "the newest checkpoint is the final one");
+        assertEquals(1, svc.runs.size());
+        RunData curves = svc.runs.get(0);
+        assertEquals(12, curves.size(), "one point per recorded step");
+        assertEquals(2, curves.evalCount(), "evaluations at steps 6 and 12");
+        assertTrue(svc.continueTraining.get(), "Train continues the opened run");
+    }
+}
