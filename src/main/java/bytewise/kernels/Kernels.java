@@ -109,7 +109,14 @@ public final class Kernels {
         for (int r = 0; r < rows; r++) {
             int x = inpOff + r * c, d = doutOff + r * c;
             FloatVector vm = FloatVector.broadcast(S, mean[meanOff + r]), vs = FloatVector.broadcast(S, rstd[rstdOff + r]);
-            for (int j = c0; j < c1; j += L) {
+            int j = c0;
+            for (int up = c0 + S.loopBound(c1 - c0); j < up; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dout, d + j);
+                FloatVector norm = FloatVector.fromArray(S, inp, x + j).sub(vm).mul(vs);
+                norm.fma(g, FloatVector.fromArray(S, dw, dwOff + j)).intoArray(dw, dwOff + j);
+                FloatVector.fromArray(S, db, dbOff + j).add(g).intoArray(db, dbOff + j);
+            }
+            if (j < c1) {
                 VectorMask<Float> m = Vec.tail(j - c0, c1 - c0);
                 FloatVector g = FloatVector.fromArray(S, dout, d + j, m);
                 FloatVector norm = FloatVector.fromArray(S, inp, x + j, m).sub(vm).mul(vs);
@@ -121,33 +128,48 @@ public final class Kernels {
 
     // ---------------------------------------------------------------- GELU (tanh form)
 
+    // Element-wise kernels run unmasked over whole vectors and mask only the tail: a mask built
+    // in every iteration is not compiled to vector code (JFR: indexInRange and lanewise on the
+    // slow path), and each element's value is the same either way.
+
     public static void geluForward(float[] out, int outOff, float[] inp, int inpOff, int from, int to) {
-        FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
-        FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = Vec.tail(i - from, to - from);
-            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i, m);
-            FloatVector u = k.mul(x.add(cube.mul(x).mul(x).mul(x)));
-            half.mul(x).mul(one.add(Vec.tanh(u))).intoArray(out, outOff + i, m);
+        int i = from;
+        for (int up = from + S.loopBound(to - from); i < up; i += L) {
+            gelu(FloatVector.fromArray(S, inp, inpOff + i)).intoArray(out, outOff + i);
         }
+        if (i < to) {
+            VectorMask<Float> m = Vec.tail(i - from, to - from);
+            gelu(FloatVector.fromArray(S, inp, inpOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static FloatVector gelu(FloatVector x) {
+        FloatVector u = x.mul(0.044715f).mul(x).mul(x).add(x).mul(GELU_SCALE);
+        return x.mul(0.5f).mul(Vec.tanh(u).add(1f));
     }
 
     /** dinp = gelu'(inp) · dout; {@code dinp} may be {@code dout} (in place). */
     public static void geluBackward(float[] dinp, int dinpOff, float[] inp, int inpOff, float[] dout, int doutOff,
                                     int from, int to) {
-        FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
-        FloatVector k = FloatVector.broadcast(S, GELU_SCALE), cube = FloatVector.broadcast(S, 0.044715f);
-        FloatVector cube3 = FloatVector.broadcast(S, 3f * 0.044715f);
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = Vec.tail(i - from, to - from);
-            FloatVector x = FloatVector.fromArray(S, inp, inpOff + i, m);
-            FloatVector x2 = x.mul(x);
-            FloatVector u = k.mul(x.add(cube.mul(x2).mul(x)));
-            FloatVector th = Vec.tanh(u);
-            FloatVector sech2 = one.sub(th.mul(th));
-            FloatVector local = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(k).mul(one.add(cube3.mul(x2))));
-            local.mul(FloatVector.fromArray(S, dout, doutOff + i, m)).intoArray(dinp, dinpOff + i, m);
+        int i = from;
+        for (int up = from + S.loopBound(to - from); i < up; i += L) {
+            FloatVector g = geluGrad(FloatVector.fromArray(S, inp, inpOff + i));
+            g.mul(FloatVector.fromArray(S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
         }
+        if (i < to) {
+            VectorMask<Float> m = Vec.tail(i - from, to - from);
+            FloatVector g = geluGrad(FloatVector.fromArray(S, inp, inpOff + i, m));
+            g.mul(FloatVector.fromArray(S, dout, doutOff + i, m)).intoArray(dinp, dinpOff + i, m);
+        }
+    }
+
+    private static FloatVector geluGrad(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector u = x2.mul(0.044715f).mul(x).add(x).mul(GELU_SCALE);
+        FloatVector th = Vec.tanh(u);
+        FloatVector sech2 = FloatVector.broadcast(S, 1f).sub(th.mul(th));
+        FloatVector dudx = x2.mul(3f * 0.044715f).add(1f);
+        return th.add(1f).mul(0.5f).add(x.mul(0.5f).mul(sech2).mul(GELU_SCALE).mul(dudx));
     }
 
     // ---------------------------------------------------------------- softmax + cross-entropy

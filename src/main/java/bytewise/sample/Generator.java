@@ -45,7 +45,7 @@ public final class Generator {
                 wasCancelled = true;
                 break;
             }
-            float[] dist = decoder.probabilities().clone();
+            float[] dist = onByte == null ? null : decoder.probabilities().clone();
             int b = sampler.pick(logits);
             out[n++] = (byte) b;
             String piece = utf8.feed(b);

@@ -72,13 +72,46 @@ class SamplingTest {
         int keep = T / 2;
         int[] kept = new int[keep];
         for (int i = 0; i < keep; i++) kept[i] = text[T - keep + i];
-        fresh.prefill(kept, keep);
-        fresh.push(text[T]);
-        assertArrayEquals(fresh.probabilities(), long_.probabilities());
-        // and close to feeding the kept bytes one at a time (float rounding apart)
+        // the shadow cache holds exactly what feeding the kept bytes one at a time gives
         Decoder stepwise = new Decoder(m);
         for (int i = T - keep; i <= T; i++) stepwise.push(text[i]);
-        for (int v = 0; v < 256; v++) assertEquals(stepwise.probabilities()[v], long_.probabilities()[v], 1e-6);
+        assertArrayEquals(stepwise.probabilities(), long_.probabilities());
+        // and a batched prefill of them agrees up to float rounding
+        fresh.prefill(kept, keep);
+        fresh.push(text[T]);
+        for (int v = 0; v < 256; v++) assertEquals(fresh.probabilities()[v], long_.probabilities()[v], 1e-6);
+    }
+
+    @Test
+    void manySlidesAfterALongPromptMatchAFreshWindowEachTime() {
+        Gpt m = noisyModel();
+        int T = CFG.seqLen(), keep = T / 2;
+        byte[] text = "Sliding windows keep the newest half of the context; the rest is forgotten. "
+                .repeat(4).getBytes(StandardCharsets.US_ASCII);
+        int promptLen = T - 3; // more than the kept half: the prefill fills the shadow too
+        int[] prompt = new int[promptLen];
+        for (int i = 0; i < promptLen; i++) prompt[i] = text[i];
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Decoder d = new Decoder(m, pool);
+            d.prefill(prompt, promptLen);
+            int windowStart = 0;
+            for (int i = promptLen; i < text.length; i++) {
+                if (d.contextLength() == T) windowStart = i - keep;
+                d.push(text[i]);
+                assertEquals(i + 1 - windowStart, d.contextLength(), "i=" + i);
+                if (i % 17 == 0 || i == text.length - 1) {
+                    // the same window prefilled from scratch
+                    int n = i + 1 - windowStart;
+                    int[] w = new int[n];
+                    for (int j = 0; j < n; j++) w[j] = text[windowStart + j];
+                    Decoder fresh = new Decoder(m);
+                    fresh.prefill(w, n);
+                    float[] want = fresh.probabilities(), got = d.probabilities();
+                    for (int v = 0; v < 256; v++) assertEquals(want[v], got[v], 2e-5, "i=" + i + " v=" + v);
+                }
+            }
+            assertTrue(text.length - promptLen > 3 * T, "the test slides several times");
+        }
     }
 
     @Test
