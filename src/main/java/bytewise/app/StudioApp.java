@@ -49,7 +49,10 @@ public final class StudioApp extends Application {
         StudioPrefs prefs = StudioPrefs.load(Workspace.prefsFile());
         vm = new MainViewModel(session, prefs, Workspace.prefsFile());
         MainView.applyTheme(vm.theme.get());
-        session.settings.set(Preset.named("tiny"));
+        // bytewise.studio.preset / bytewise.studio.train: scripted starts (BENCHMARKS.md's
+        // studio-versus-CLI measurement); a user gets the tiny preset and presses Train
+        String presetName = System.getProperty("bytewise.studio.preset", "tiny");
+        session.settings.set(Preset.named(presetName));
 
         FXMLLoader loader = new FXMLLoader(StudioApp.class.getResource("/bytewise/app/MainView.fxml"));
         Parent root = loader.load();
@@ -77,9 +80,16 @@ public final class StudioApp extends Application {
         List<String> args = getParameters().getRaw();
         DatasetViewModel data = DatasetViewModel.of(session);
         var opening = !args.isEmpty() && !args.get(0).isBlank() ? data.open(Path.of(args.get(0))) : data.openSample();
+        boolean autoTrain = Boolean.getBoolean("bytewise.studio.train");
         opening.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> javafx.application.Platform
-                .runLater(() -> session.message.set(session.message.get()
-                        + " · the tiny preset is selected: press Train (Ctrl+Enter) to start")));
+                .runLater(() -> {
+                    session.message.set(session.message.get() + " · the " + presetName
+                            + " preset is selected: press Train (Ctrl+Enter) to start");
+                    if (autoTrain) {
+                        session.page.set("training");
+                        TrainingService.of(session).train();
+                    }
+                }));
         stage.show();
         last = this;
     }

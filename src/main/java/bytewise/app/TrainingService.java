@@ -18,7 +18,6 @@ import bytewise.train.TrainConfig;
 import bytewise.train.Trainer;
 import bytewise.train.TrainingListener;
 import bytewise.train.TrainingState;
-import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -49,14 +48,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Runs {@link Trainer#run} on a background thread and brings its progress to the FX thread without
- * flooding it: the training listener only appends to a concurrent queue, and an
- * {@link AnimationTimer} drains that queue at most {@link #DRAIN_HZ} times a second. Publishes
+ * flooding it: the training listener only appends to a concurrent queue, and a clock drains that
+ * queue on the FX thread at most {@link #DRAIN_HZ} times a second (not an FX animation, which would
+ * keep the toolkit pulsing at 60 Hz and take CPU from training). Publishes
  * weight snapshots to {@link Session#model} (at evaluations, at most every {@link #PUBLISH_SECONDS}
  * seconds, and when the run stops), autosaves checkpoints, generates a short sample at each
  * evaluation, and keeps every run's metrics for comparison and export.
  */
 public final class TrainingService {
-    public static final int DRAIN_HZ = 30;
+    public static final int DRAIN_HZ = 5;
     public static final double PUBLISH_SECONDS = 3.0;
     public static final int SAMPLE_BYTES = 120;
 
@@ -117,25 +117,28 @@ public final class TrainingService {
     private volatile Trainer trainer;
     private TrainConfig runConfig;
     private double tpsEma = Double.NaN;
-    private long lastDrain;
     private boolean sampling;
     private Gpt pendingSample;
     private long pendingSampleStep;
-    /** Created on first use, so the service itself can be built without the FX toolkit. */
-    private AnimationTimer drainTimer;
+    /** Ticks while a run is active; each tick asks the FX thread to drain, if anything is queued. */
+    private java.util.concurrent.ScheduledFuture<?> drainClock;
+    private final java.util.concurrent.atomic.AtomicBoolean drainQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private AnimationTimer drainTimer() {
-        if (drainTimer == null) {
-            drainTimer = new AnimationTimer() {
-                @Override
-                public void handle(long now) {
-                    if (now - lastDrain < 1_000_000_000L / DRAIN_HZ) return;
-                    lastDrain = now;
+    private void startDrainClock() {
+        stopDrainClock();
+        drainClock = FxThrottle.every(DRAIN_HZ, () -> {
+            if (!events.isEmpty() && drainQueued.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    drainQueued.set(false);
                     drain();
-                }
-            };
-        }
-        return drainTimer;
+                });
+            }
+        });
+    }
+
+    private void stopDrainClock() {
+        if (drainClock != null) drainClock.cancel(false);
+        drainClock = null;
     }
 
     private record Published(Gpt model, long step, boolean forSample, boolean forSession) {}
@@ -219,7 +222,7 @@ public final class TrainingService {
         Thread t = new Thread(task, "bytewise-training");
         t.setDaemon(true);
         t.start();
-        drainTimer().start();
+        startDrainClock();
     }
 
     public void pause() {
@@ -256,7 +259,7 @@ public final class TrainingService {
         Trainer tr = trainer;
         stopRequested = true;
         if (tr != null) tr.cancel();
-        if (drainTimer != null) drainTimer.stop();
+        stopDrainClock();
     }
 
     // ------------------------------------------------------------------ training thread
@@ -433,7 +436,7 @@ public final class TrainingService {
     private int runSeqLen;
 
     private void finish(Finished f) {
-        if (drainTimer != null) drainTimer.stop();
+        stopDrainClock();
         session.tokensPerSecond.set(Double.NaN);
         session.etaSeconds.set(Double.NaN);
         boolean usable = f.end() != null && f.end().model().allFinite();

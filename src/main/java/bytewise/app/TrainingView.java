@@ -56,8 +56,8 @@ import java.util.Set;
  * downsampled data ({@link ChartData}).
  */
 public final class TrainingView implements SessionAware {
-    public static final int MAX_POINTS = 1500;
-    static final int REDRAW_HZ = 8;
+    public static final int MAX_POINTS = 600; // about one point per pixel column of the plot
+    static final int REDRAW_HZ = 2;
     static final String[] PALETTE = {"#2f81f7", "#e5534b", "#3fb950", "#d29922", "#a371f7", "#db61a2", "#39c5cf", "#8b949e"};
 
     @FXML private VBox root;
@@ -86,8 +86,7 @@ public final class TrainingView implements SessionAware {
     private TrainingService service;
     private final Map<RunData, RunSeries> seriesOf = new HashMap<>();
     private final Set<RunData> hidden = new HashSet<>();
-    private long lastRedraw;
-    private boolean redrawPending;
+    private final FxThrottle redrawThrottle = new FxThrottle(REDRAW_HZ, this::redraw);
     private final Rectangle zoomRect = new Rectangle();
     private final Label hover = new Label();
     private Point2D dragStart;
@@ -237,23 +236,10 @@ public final class TrainingView implements SessionAware {
 
     /** Redraws now, or soon if the last redraw was less than 1/{@link #REDRAW_HZ} s ago. */
     private void requestRedraw() {
-        long now = System.nanoTime();
-        if (now - lastRedraw >= 1_000_000_000L / REDRAW_HZ) {
-            redraw();
-        } else if (!redrawPending) {
-            redrawPending = true;
-            javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(
-                    javafx.util.Duration.millis(1000.0 / REDRAW_HZ));
-            p.setOnFinished(e -> {
-                redrawPending = false;
-                redraw();
-            });
-            p.play();
-        }
+        redrawThrottle.request();
     }
 
     void redraw() {
-        lastRedraw = System.nanoTime();
         ChartData.X x = xCombo.getValue();
         ChartData.Y y = yCombo.getValue();
         boolean log = logToggle.isSelected();

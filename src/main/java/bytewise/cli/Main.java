@@ -6,17 +6,24 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 
 /**
- * Entry point of bin/bytewise: no arguments opens the studio, anything else is the command line.
+ * Entry point of bin/bytewise: no arguments opens the studio on the shipped sample, {@code --studio FILE}
+ * opens it on FILE, anything else is the command line.
  * The studio is reached by name so that nothing here depends on JavaFX.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 0) {
+        boolean studio = args.length == 0 || args[0].equals("--studio");
+        if (studio && args.length > 2) {
+            System.err.println("error: --studio takes at most one file to open, got " + (args.length - 1));
+            System.exit(2);
+        }
+        if (studio) {
+            String[] files = args.length == 2 ? new String[]{args[1]} : new String[0];
             try {
                 Class.forName("bytewise.app.StudioLauncher").getMethod("main", String[].class)
-                        .invoke(null, (Object) args);
+                        .invoke(null, (Object) files);
                 return;
             } catch (ReflectiveOperationException e) {
                 System.err.println("error: cannot open the studio: " + e);

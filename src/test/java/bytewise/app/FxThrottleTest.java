@@ -1,0 +1,50 @@
+package bytewise.app;
+
+import javafx.application.Platform;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FxThrottleTest {
+    @BeforeAll
+    static void toolkit() throws Exception {
+        CountDownLatch up = new CountDownLatch(1);
+        try {
+            Platform.startup(up::countDown);
+        } catch (IllegalStateException alreadyRunning) {
+            up.countDown();
+        }
+        assertTrue(up.await(10, TimeUnit.SECONDS));
+    }
+
+    private static void onFx(Runnable r) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            r.run();
+            done.countDown();
+        });
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBurstRunsOnceAtOnceAndOnceAtTheEndOfTheWindow() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        FxThrottle t = new FxThrottle(4, runs::incrementAndGet); // 250 ms window
+        onFx(() -> {
+            for (int i = 0; i < 50; i++) t.request();
+        });
+        assertEquals(1, runs.get(), "the first request runs at once, the rest wait");
+        Thread.sleep(700);
+        onFx(() -> { });
+        assertEquals(2, runs.get(), "the burst's last request is not lost, and runs once");
+        Thread.sleep(400);
+        assertEquals(2, runs.get(), "nothing runs without a request");
+        onFx(t::request);
+        assertEquals(3, runs.get(), "after a quiet window a request runs at once");
+    }
+}
