@@ -221,6 +221,7 @@ public final class TrainingService {
         stopRequested = false;
         Thread t = new Thread(task, "bytewise-training");
         t.setDaemon(true);
+        trainingThread = t;
         t.start();
         startDrainClock();
     }
@@ -254,12 +255,26 @@ public final class TrainingService {
 
     private volatile boolean stopRequested;
 
-    /** Stops any run and waits briefly for it (application exit). */
+    private volatile Thread trainingThread;
+
+    /**
+     * Stops any run and waits for it (application exit): the run's recorder saves its last
+     * checkpoint and marks the run cancelled as the trainer returns, and the JVM must not exit
+     * under it. Cancelling returns within one step, so the wait is short; it is bounded anyway.
+     */
     public void shutdown() {
         Trainer tr = trainer;
         stopRequested = true;
         if (tr != null) tr.cancel();
         stopDrainClock();
+        Thread t = trainingThread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ training thread

@@ -73,4 +73,28 @@ class PastRunsTest {
         assertEquals(2, curves.evalCount(), "evaluations at steps 6 and 12");
         assertTrue(svc.continueTraining.get(), "Train continues the opened run");
     }
+
+    @Test
+    void closingTheStudioDuringARunSavesItsLastCheckpointAndMarksItCancelled() throws Exception {
+        Session session = new Session();
+        TrainingService svc = TrainingService.of(session);
+        Preset tiny = Preset.named("tiny");
+        Preset endless = new Preset("tiny", tiny.description(), tiny.model(), tiny.training().withSteps(1_000_000));
+        Platform.runLater(() -> {
+            session.corpus.set(TestData.proseCorpus(20_000, 3));
+            session.settings.set(endless);
+            svc.train();
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> session.runStep.get() >= 5);
+
+        svc.shutdown(); // what StudioApp.stop does as the window closes
+
+        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        assertEquals(1, runs.size());
+        RunFolder.Info info = runs.get(0).info();
+        assertEquals("cancelled", info.status());
+        assertTrue(info.step() >= 5, "stopped at step " + info.step());
+        var last = runs.get(0).folder().latestCheckpoint().orElseThrow();
+        assertEquals(info.step(), last.state().step(), "the last checkpoint is the step the run stopped at");
+    }
 }

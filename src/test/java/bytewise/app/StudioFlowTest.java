@@ -227,8 +227,9 @@ class StudioFlowTest {
     @Order(5)
     void previewClickPicksAnOffsetForTheInspector() {
         page("dataset");
-        Node firstRow = robot.lookup(".preview-cell")
-                .match((javafx.scene.control.ListCell<?> c) -> Long.valueOf(0).equals(c.getItem())).query();
+        // look up on the FX thread: the scene graph is not safe to walk while the FX thread changes it
+        Node firstRow = fx(() -> robot.lookup(".preview-cell")
+                .match((javafx.scene.control.ListCell<?> c) -> Long.valueOf(0).equals(c.getItem())).query());
         robot.clickOn(firstRow);
         WaitForAsyncUtils.waitForFxEvents();
         long off = fx(() -> DatasetViewModel.of(session).selectedOffset.get());
