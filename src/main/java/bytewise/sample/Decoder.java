@@ -23,7 +23,7 @@ import bytewise.model.ParameterLayout;
  * tenth of the rebuild's cost. Prompts are prefilled with batched GEMM passes.
  */
 public final class Decoder {
-    private static final int MAIN = 0, SHADOW = 1;
+    private static final int MAIN = 0; // row 0 of a pass; row 1 is the shadow
     private final Gpt model;
     private final ModelConfig cfg;
     private final ParameterLayout lay;
@@ -33,6 +33,7 @@ public final class Decoder {
     private float[] kCache, vCache, kShadow, vShadow;
     private final int[] history; // tokens currently in the main cache, by position
     private final int[] window; // scratch for batched passes
+    private final int[] rowPos = new int[2]; // position of each row of the current pass
     private int pos;
     // per-row activations, row r at offset r * width
     private final float[][] att; // per worker
@@ -156,43 +157,42 @@ public final class Decoder {
      * shadowPos of the shadow cache in the same pass. Logits are computed for the main row only.
      */
     private void forward(int token, int t, int shadowPos) {
-        int rows = shadowPos >= 0 ? 2 : 1;
-        for (int r = 0; r < rows; r++) {
-            int at = r == MAIN ? t : shadowPos;
+        int n = shadowPos >= 0 ? 2 : 1;
+        rowPos[MAIN] = t;
+        rowPos[1] = shadowPos;
+        for (int r = 0; r < n; r++) {
             System.arraycopy(p, lay.wte + token * C, x, r * C, C);
-            Vec.addInPlace(x, r * C, p, lay.wpe + at * C, C);
+            Vec.addInPlace(x, r * C, p, lay.wpe + rowPos[r] * C, C);
         }
         for (int l = 0; l < cfg.nLayer(); l++) {
             int cache = l * T * C;
-            for (int r = 0; r < rows; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
-            rows(qkv, 3 * C, lay.qkvw(l), lay.qkvb(l), ln, C, C, 3 * C, rows, false);
-            for (int r = 0; r < rows; r++) {
-                int at = r == MAIN ? t : shadowPos;
-                int q = r * 3 * C;
-                System.arraycopy(qkv, q + C, r == MAIN ? kCache : kShadow, cache + at * C, C);
-                System.arraycopy(qkv, q + 2 * C, r == MAIN ? vCache : vShadow, cache + at * C, C);
+            for (int r = 0; r < n; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
+            rows(qkv, 3 * C, lay.qkvw(l), lay.qkvb(l), ln, C, C, 3 * C, n, false);
+            for (int r = 0; r < n; r++) {
+                int q = r * 3 * C, at = cache + rowPos[r] * C;
+                System.arraycopy(qkv, q + C, keys(r), at, C);
+                System.arraycopy(qkv, q + 2 * C, values(r), at, C);
             }
             // heads are independent: split them across workers, both rows in each chunk (balanced)
-            int nRows = rows;
-            if (pool.size() == 1) attention(cache, t, shadowPos, nRows, 0, NH, 0);
-            else pool.forChunks(NH, pool.size(), (h0, h1, worker) -> attention(cache, t, shadowPos, nRows, h0, h1, worker));
-            rows(x, C, lay.attprojw(l), lay.attprojb(l), y, C, C, C, rows, true);
-            for (int r = 0; r < rows; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
-            rows(h, 4 * C, lay.fcw(l), lay.fcb(l), ln, C, C, 4 * C, rows, false);
-            Kernels.geluForward(hg, 0, h, 0, 0, rows * 4 * C);
-            rows(x, C, lay.fcprojw(l), lay.fcprojb(l), hg, 4 * C, 4 * C, C, rows, true);
+            if (pool.size() == 1) attention(cache, n, 0, NH, 0);
+            else pool.forChunks(NH, pool.size(), (h0, h1, worker) -> attention(cache, n, h0, h1, worker));
+            rows(x, C, lay.attprojw(l), lay.attprojb(l), y, C, C, C, n, true);
+            for (int r = 0; r < n; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
+            rows(h, 4 * C, lay.fcw(l), lay.fcb(l), ln, C, C, 4 * C, n, false);
+            Kernels.geluForward(hg, 0, h, 0, 0, n * 4 * C);
+            rows(x, C, lay.fcprojw(l), lay.fcprojb(l), hg, 4 * C, 4 * C, C, n, true);
         }
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
         rows(logits, 0, lay.wte, -1, ln, 0, C, ModelConfig.VOCAB, 1, false);
     }
 
     /** Causal attention of the new byte's query over its cache, heads [h0, h1), for each row. */
-    private void attention(int cache, int t, int shadowPos, int rows, int h0, int h1, int worker) {
+    private void attention(int cache, int rows, int h0, int h1, int worker) {
         float scale = (float) (1.0 / Math.sqrt(hs));
         float[] att = this.att[worker];
         for (int r = 0; r < rows; r++) {
-            int at = r == MAIN ? t : shadowPos;
-            float[] kc = r == MAIN ? kCache : kShadow, vc = r == MAIN ? vCache : vShadow;
+            int at = rowPos[r];
+            float[] kc = keys(r), vc = values(r);
             int q = r * 3 * C;
             for (int hd = h0; hd < h1; hd++) {
                 int o = hd * hs;
@@ -203,6 +203,14 @@ public final class Decoder {
                 for (int u = 0; u <= at; u++) Vec.axpy(att[u] / sum, vc, cache + u * C + o, y, r * C + o, hs);
             }
         }
+    }
+
+    private float[] keys(int row) {
+        return row == MAIN ? kCache : kShadow;
+    }
+
+    private float[] values(int row) {
+        return row == MAIN ? vCache : vShadow;
     }
 
     private void layerNorm(int r, int wOff, int bOff) {
