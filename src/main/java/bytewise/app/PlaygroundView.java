@@ -128,6 +128,10 @@ public final class PlaygroundView implements SessionAware {
     @Override
     public void init(Session session) {
         vm.model.bind(session.model);
+        TrainingService training = TrainingService.of(session);
+        vm.threads.bind(javafx.beans.binding.Bindings.createIntegerBinding(() -> training.active.get()
+                || session.settings.get() == null ? 1 : session.settings.get().training().resolvedThreads(),
+                training.active, session.settings));
         subtitle.textProperty().bind(InspectorViewModel.describeModel(session.model, session.modelStep, null,
                 "sample text from "));
     }

@@ -50,6 +50,8 @@ public final class PlaygroundViewModel {
     public static final int ALTERNATIVES = 8;
 
     public final ObjectProperty<Gpt> model = new SimpleObjectProperty<>(this, "model");
+    /** Cores one generation may use (the view passes 1 while a training run needs them). */
+    public final javafx.beans.property.IntegerProperty threads = new javafx.beans.property.SimpleIntegerProperty(this, "threads", 1);
     public final StringProperty prompt = new SimpleStringProperty(this, "prompt", "The ");
     public final DoubleProperty temperature = new SimpleDoubleProperty(this, "temperature", 0.8);
     public final IntegerProperty topK = new SimpleIntegerProperty(this, "topK", 0);
@@ -147,12 +149,15 @@ public final class PlaygroundViewModel {
             };
         }
         pump.start();
+        int workers = Math.max(1, threads.get());
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             Generator.Result result = null;
             String error = null;
             try {
-                result = new Generator(m).generate(promptBytes, settings, inbox::add, flag::get);
+                try (bytewise.kernels.WorkerPool pool = new bytewise.kernels.WorkerPool(workers)) {
+                    result = new Generator(m, pool).generate(promptBytes, settings, inbox::add, flag::get);
+                }
             } catch (RuntimeException e) {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
             }

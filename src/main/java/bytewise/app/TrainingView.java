@@ -3,14 +3,8 @@ package bytewise.app;
 import javafx.beans.binding.Bindings;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.fxml.FXML;
-import javafx.geometry.Bounds;
-import javafx.geometry.Point2D;
-import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -25,14 +19,10 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import javafx.scene.shape.Circle;
-import javafx.scene.shape.Polygon;
-import javafx.scene.shape.Rectangle;
 import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
@@ -41,11 +31,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -73,9 +61,7 @@ public final class TrainingView implements SessionAware {
     @FXML private ToggleButton logToggle;
     @FXML private Slider smoothSlider, replaySlider;
     @FXML private StackPane chartStack;
-    @FXML private LineChart<Number, Number> chart;
-    @FXML private NumberAxis xAxis, yAxis;
-    @FXML private Pane overlay;
+    @FXML private LossChart chart;
     @FXML private FlowPane runsPane;
     @FXML private Canvas lrCanvas;
     @FXML private TextArea sampleArea;
@@ -84,23 +70,8 @@ public final class TrainingView implements SessionAware {
 
     private Session session;
     private TrainingService service;
-    private final Map<RunData, RunSeries> seriesOf = new HashMap<>();
     private final Set<RunData> hidden = new HashSet<>();
     private final FxThrottle redrawThrottle = new FxThrottle(REDRAW_HZ, this::redraw);
-    private final Rectangle zoomRect = new Rectangle();
-    private final Label hover = new Label();
-    private Point2D dragStart;
-    /** What the hover tooltip can show: each visible run's drawn points. */
-    private record Shown(String name, ChartData.Points train, ChartData.Points val) {}
-
-    private final List<Shown> shown = new ArrayList<>();
-
-    /** The chart series of one run. */
-    private static final class RunSeries {
-        final XYChart.Series<Number, Number> train = new XYChart.Series<>();
-        final XYChart.Series<Number, Number> val = new XYChart.Series<>();
-        final XYChart.Series<Number, Number> marks = new XYChart.Series<>();
-    }
 
     @Override
     public void init(Session session) {
@@ -207,8 +178,7 @@ public final class TrainingView implements SessionAware {
         });
         session.runStep.addListener((o, a, b) -> drawSchedule());
         session.settings.addListener((o, a, b) -> drawSchedule());
-        chart.getStyleClass().add("loss-chart");
-        setupZoomAndHover();
+        chart.setOnMessage(session.message::set);
         rebuildRunToggles();
         redraw();
         drawSchedule();
@@ -244,72 +214,24 @@ public final class TrainingView implements SessionAware {
         ChartData.Y y = yCombo.getValue();
         boolean log = logToggle.isSelected();
         double smooth = smoothSlider.getValue();
-        xAxis.setLabel(x.label);
-        yAxis.setLabel(ChartData.yLabel(y, log));
-        seriesOf.keySet().retainAll(service.runs);
-        List<XYChart.Series<Number, Number>> wanted = new ArrayList<>();
-        shown.clear();
+        List<LossChart.Curve> curves = new ArrayList<>();
         for (RunData r : service.runs) {
             if (hidden.contains(r)) continue;
-            RunSeries s = seriesOf.computeIfAbsent(r, k -> new RunSeries());
-            ChartData.Points t = ChartData.train(r, x, y, log, smooth, MAX_POINTS);
-            ChartData.Points v = ChartData.validation(r, x, y, log, MAX_POINTS);
-            ChartData.Points m = ChartData.overfit(r, x, y, log);
-            s.train.setName(r.name + " train");
-            s.val.setName(r.name + " validation");
-            s.marks.setName(r.name + " overfitting");
-            s.train.getData().setAll(points(t, null));
-            String color = PALETTE[r.colorIndex % PALETTE.length];
-            s.val.getData().setAll(points(v, () -> {
-                Circle c = new Circle(3.2, Color.web(color));
-                c.setStroke(Color.WHITE);
-                c.setStrokeWidth(1);
-                return c;
-            }));
-            s.marks.getData().setAll(points(m, () -> {
-                Polygon tri = new Polygon(0, -9, 7, 5, -7, 5);
-                tri.setFill(Color.web("#d1242f"));
-                tri.setStroke(Color.WHITE);
-                Tooltip.install(tri, new Tooltip("Overfitting detected here: validation loss rose "
-                        + RunData.OVERFIT_RISES + " evaluations in a row while training loss fell"));
-                return tri;
-            }));
-            wanted.add(s.train);
-            wanted.add(s.val);
-            if (m.size() > 0) wanted.add(s.marks);
-            shown.add(new Shown(r.name, t, v));
+            curves.add(new LossChart.Curve(r.name, Color.web(PALETTE[r.colorIndex % PALETTE.length]),
+                    ChartData.train(r, x, y, log, smooth, MAX_POINTS), ChartData.validation(r, x, y, log, MAX_POINTS),
+                    ChartData.overfit(r, x, y, log)));
         }
-        if (!chart.getData().equals(wanted)) chart.getData().setAll(wanted);
-        for (RunData r : service.runs) {
-            RunSeries s = seriesOf.get(r);
-            if (s == null || hidden.contains(r)) continue;
-            String color = PALETTE[r.colorIndex % PALETTE.length];
-            style(s.train, "-fx-stroke: " + color + "; -fx-stroke-width: 1.8px;");
-            style(s.val, "-fx-stroke: " + color + "; -fx-stroke-width: 1.6px; -fx-stroke-dash-array: 6 4;");
-            style(s.marks, "-fx-stroke: transparent;");
-        }
-    }
-
-    private static void style(XYChart.Series<Number, Number> s, String css) {
-        Node n = s.getNode();
-        if (n != null) n.setStyle(css);
-    }
-
-    private static List<XYChart.Data<Number, Number>> points(ChartData.Points p, java.util.function.Supplier<Node> symbol) {
-        List<XYChart.Data<Number, Number>> out = new ArrayList<>(p.size());
-        for (int i = 0; i < p.size(); i++) {
-            XYChart.Data<Number, Number> d = new XYChart.Data<>(p.xs()[i], p.ys()[i]);
-            if (symbol != null) d.setNode(symbol.get());
-            out.add(d);
-        }
-        return out;
+        chart.setCurves(curves, x.label, ChartData.yLabel(y, log), x == ChartData.X.TIME);
     }
 
     /** Number of points currently drawn in the chart (tests use it). */
     public int displayedPoints() {
-        int n = 0;
-        for (XYChart.Series<Number, Number> s : chart.getData()) n += s.getData().size();
-        return n;
+        return chart.displayedPoints();
+    }
+
+    /** The chart itself (tests hover and zoom it). */
+    public LossChart chart() {
+        return chart;
     }
 
     private void rebuildRunToggles() {
@@ -333,157 +255,13 @@ public final class TrainingView implements SessionAware {
         if (service.runs.isEmpty()) runsPane.getChildren().add(new Label("No runs yet: press Train."));
     }
 
-    private void setupZoomAndHover() {
-        zoomRect.getStyleClass().add("zoom-rect");
-        zoomRect.setManaged(false);
-        zoomRect.setVisible(false);
-        hover.getStyleClass().add("chart-hover");
-        hover.setManaged(false);
-        hover.setVisible(false);
-        Circle dot = new Circle(4);
-        dot.getStyleClass().add("chart-hover-dot");
-        dot.setManaged(false);
-        dot.setVisible(false);
-        overlay.getChildren().addAll(zoomRect, dot, hover);
-        chart.setOnMousePressed(e -> {
-            if (e.getClickCount() == 2) {
-                resetZoom();
-                return;
-            }
-            dragStart = inPlot(e.getSceneX(), e.getSceneY()) ? overlay.sceneToLocal(e.getSceneX(), e.getSceneY()) : null;
-        });
-        chart.setOnMouseDragged(e -> {
-            if (dragStart == null) return;
-            Point2D p = overlay.sceneToLocal(e.getSceneX(), e.getSceneY());
-            zoomRect.setX(Math.min(p.getX(), dragStart.getX()));
-            zoomRect.setY(Math.min(p.getY(), dragStart.getY()));
-            zoomRect.setWidth(Math.abs(p.getX() - dragStart.getX()));
-            zoomRect.setHeight(Math.abs(p.getY() - dragStart.getY()));
-            zoomRect.setVisible(true);
-        });
-        chart.setOnMouseReleased(e -> {
-            if (dragStart == null) return;
-            zoomRect.setVisible(false);
-            Point2D a = overlay.localToScene(dragStart);
-            dragStart = null;
-            if (Math.abs(e.getSceneX() - a.getX()) < 6 || Math.abs(e.getSceneY() - a.getY()) < 6) return;
-            zoomTo(a.getX(), a.getY(), e.getSceneX(), e.getSceneY());
-        });
-        chart.setOnMouseMoved(e -> {
-            if (shown.isEmpty() || !inPlot(e.getSceneX(), e.getSceneY())) {
-                hover.setVisible(false);
-                dot.setVisible(false);
-                return;
-            }
-            double xv = xAxis.getValueForDisplay(xAxis.sceneToLocal(e.getSceneX(), e.getSceneY()).getX()).doubleValue();
-            double my = yAxis.sceneToLocal(e.getSceneX(), e.getSceneY()).getY();
-            // the run whose training curve passes closest to the pointer
-            Shown best = null;
-            int bestI = -1;
-            double bestD = Double.MAX_VALUE;
-            for (Shown sh : shown) {
-                ChartData.Points t = sh.train();
-                if (t.size() == 0) continue;
-                int i = nearest(t.xs(), xv);
-                double dx = Math.abs(xAxis.getDisplayPosition(t.xs()[i]) - xAxis.getDisplayPosition(xv));
-                double d = dx + Math.abs(yAxis.getDisplayPosition(t.ys()[i]) - my);
-                if (d < bestD) {
-                    bestD = d;
-                    best = sh;
-                    bestI = i;
-                }
-            }
-            if (best == null) {
-                hover.setVisible(false);
-                dot.setVisible(false);
-                return;
-            }
-            ChartData.Points t = best.train();
-            int i = bestI;
-            ChartData.X xm = xCombo.getValue();
-            StringBuilder sb = new StringBuilder(best.name()).append(String.format(Locale.ROOT, "\n%s %s\ntrain %s",
-                    xm == ChartData.X.TIME ? "t =" : xm.label, fmtX(t.xs()[i], xm), fmtY(t.ys()[i])));
-            ChartData.Points v = best.val();
-            if (v != null && v.size() > 0) {
-                int j = nearest(v.xs(), xv);
-                sb.append(String.format(Locale.ROOT, "\nvalidation %s (at %s)", fmtY(v.ys()[j]), fmtX(v.xs()[j], xm)));
-            }
-            hover.setText(sb.toString());
-            Point2D px = overlay.sceneToLocal(xAxis.localToScene(xAxis.getDisplayPosition(t.xs()[i]), 0));
-            Point2D py = overlay.sceneToLocal(yAxis.localToScene(0, yAxis.getDisplayPosition(t.ys()[i])));
-            dot.setCenterX(px.getX());
-            dot.setCenterY(py.getY());
-            dot.setVisible(true);
-            hover.autosize();
-            Point2D m = overlay.sceneToLocal(e.getSceneX(), e.getSceneY());
-            double hx = m.getX() + 14, hy = m.getY() + 10;
-            if (hx + hover.getWidth() > overlay.getWidth()) hx = m.getX() - hover.getWidth() - 14;
-            if (hy + hover.getHeight() > overlay.getHeight()) hy = m.getY() - hover.getHeight() - 10;
-            hover.relocate(hx, hy);
-            hover.setVisible(true);
-        });
-        chart.setOnMouseExited(e -> {
-            hover.setVisible(false);
-            dot.setVisible(false);
-        });
-    }
-
-    private String fmtX(double v, ChartData.X x) {
-        return x == ChartData.X.TIME ? String.format(Locale.ROOT, "%.1f s", v) : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private String fmtY(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static int nearest(double[] xs, double x) {
-        int lo = 0, hi = xs.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (xs[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo > 0 && Math.abs(xs[lo - 1] - x) < Math.abs(xs[lo] - x)) lo--;
-        return lo;
-    }
-
-    private boolean inPlot(double sx, double sy) {
-        Node plot = chart.lookup(".chart-plot-background");
-        if (plot == null) return false;
-        Bounds b = plot.localToScene(plot.getBoundsInLocal());
-        return b.contains(sx, sy);
-    }
-
-    private void zoomTo(double sx1, double sy1, double sx2, double sy2) {
-        double x1 = xAxis.getValueForDisplay(xAxis.sceneToLocal(sx1, sy1).getX()).doubleValue();
-        double x2 = xAxis.getValueForDisplay(xAxis.sceneToLocal(sx2, sy2).getX()).doubleValue();
-        double y1 = yAxis.getValueForDisplay(yAxis.sceneToLocal(sx1, sy1).getY()).doubleValue();
-        double y2 = yAxis.getValueForDisplay(yAxis.sceneToLocal(sx2, sy2).getY()).doubleValue();
-        zoom(Math.min(x1, x2), Math.max(x1, x2), Math.min(y1, y2), Math.max(y1, y2));
-    }
-
     /** Shows only [x0, x1] × [y0, y1] (data units). */
     public void zoom(double x0, double x1, double y0, double y1) {
-        if (!(x1 > x0) || !(y1 > y0)) return;
-        xAxis.setAutoRanging(false);
-        yAxis.setAutoRanging(false);
-        xAxis.setLowerBound(x0);
-        xAxis.setUpperBound(x1);
-        xAxis.setTickUnit(niceTick(x1 - x0));
-        yAxis.setLowerBound(y0);
-        yAxis.setUpperBound(y1);
-        yAxis.setTickUnit(niceTick(y1 - y0));
-        session.message.set("Zoomed; double-click the chart or press Reset zoom to see everything");
-    }
-
-    private static double niceTick(double range) {
-        double raw = range / 8, mag = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / mag;
-        return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+        chart.zoom(x0, x1, y0, y1);
     }
 
     public void resetZoom() {
-        xAxis.setAutoRanging(true);
-        yAxis.setAutoRanging(true);
+        chart.resetZoom();
     }
 
     // ------------------------------------------------------------------ learning-rate schedule

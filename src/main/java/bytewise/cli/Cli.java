@@ -431,7 +431,14 @@ final class Cli implements Callable<Integer> {
     private void generate(Gpt model, int n, long runSeed) {
         SamplingSettings s = new SamplingSettings(temp, topk, topP, asciiOnly, or(genSeed, runSeed), n, stop);
         byte[] p = prompt == null ? new byte[0] : prompt.getBytes(StandardCharsets.UTF_8);
-        Generator g = new Generator(model);
+        // one stream's bytes come faster with the mat-vecs split across cores (BENCHMARKS.md, generation)
+        int workers = threads == null || threads <= 0 ? bytewise.kernels.WorkerPool.defaultThreads() : threads;
+        try (bytewise.kernels.WorkerPool pool = new bytewise.kernels.WorkerPool(workers)) {
+            stream(new Generator(model, pool), p, s);
+        }
+    }
+
+    private void stream(Generator g, byte[] p, SamplingSettings s) {
         if (json) {
             Generator.Result r = g.generate(p, s, null, null);
             Map<String, Object> e = new LinkedHashMap<>();

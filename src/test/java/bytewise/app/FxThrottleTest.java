@@ -13,13 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class FxThrottleTest {
     @BeforeAll
     static void toolkit() throws Exception {
-        CountDownLatch up = new CountDownLatch(1);
-        try {
-            Platform.startup(up::countDown);
-        } catch (IllegalStateException alreadyRunning) {
-            up.countDown();
-        }
-        assertTrue(up.await(10, TimeUnit.SECONDS));
+        // through TestFX, like the other FX tests: a bare Platform.startup() first in the JVM leaves
+        // TestFX's robot clicking into nothing in the tests that follow
+        org.testfx.api.FxToolkit.registerPrimaryStage();
     }
 
     private static void onFx(Runnable r) throws Exception {

@@ -127,7 +127,12 @@ class InspectorViewTest {
     }
 
     private long count(FxRobot robot, String selector) {
-        return robot.lookup(selector).queryAll().stream().filter(Node::isVisible).count();
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(selector).queryAll().stream().filter(Node::isVisible).count())
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -137,18 +142,18 @@ class InspectorViewTest {
         int bars = 10 + (p.expectedInTop() ? 0 : 1);
         waitUntil("10 bars", () -> count(robot, ".inspector-bar") == bars);
         assertEquals(1, count(robot, ".inspector-bar-highlight"), "the expected byte is highlighted once");
-        Label rank = robot.lookup("#rankLabel").queryAs(Label.class);
+        Label rank = find(robot, "#rankLabel", Label.class);
         assertTrue(rank.getText().contains("rank " + p.result().expectedRank()), rank.getText());
-        Label badge = robot.lookup("#badge").queryAs(Label.class);
+        Label badge = find(robot, "#badge", Label.class);
         assertEquals(p.result().ok() ? "OK" : "MISMATCH", badge.getText());
-        FlowPane strip = robot.lookup("#surprisalStrip").queryAs(FlowPane.class);
+        FlowPane strip = find(robot, "#surprisalStrip", FlowPane.class);
         assertEquals(33, strip.getChildren().size(), "32 context bytes + the expected one");
         assertNotNull(((Label) strip.getChildren().get(5)).getTooltip(), "surprisal value on hover");
         snapshot(scene, "inspector.png");
 
         // K from the spinner
         @SuppressWarnings("unchecked")
-        Spinner<Integer> k = robot.lookup("#topKSpinner").queryAs(Spinner.class);
+        Spinner<Integer> k = find(robot, "#topKSpinner", Spinner.class);
         robot.interact(() -> k.getValueFactory().setValue(4));
         waitUntil("4 bars", () -> prediction() != null && prediction().result().top().size() == 4);
         waitUntil("4 bars drawn", () -> count(robot, ".inspector-bar") == 4 + (prediction().expectedInTop() ? 0 : 1));
@@ -156,7 +161,7 @@ class InspectorViewTest {
         // an offset typed into the field
         robot.clickOn("#offsetField").eraseText(8).write("500").push(javafx.scene.input.KeyCode.ENTER);
         waitUntil("offset 500", () -> prediction() != null && prediction().result().offset() == 500);
-        assertEquals(500.0, robot.lookup("#offsetSlider").queryAs(javafx.scene.control.Slider.class).getValue());
+        assertEquals(500.0, find(robot, "#offsetSlider", javafx.scene.control.Slider.class).getValue());
 
         // an offset picked in the dataset preview
         // a byte picked in the dataset preview becomes the expected byte, after a full context
@@ -188,13 +193,13 @@ class InspectorViewTest {
     }
 
     @Test
-    void randomTrialsFillTheTableAndDoubleClickShowsOne(FxRobot robot) throws IOException {
+    void randomTrialsFillTheTableAndDoubleClickShowsOne(FxRobot robot) throws Exception {
         waitUntil("a prediction", () -> prediction() != null);
         robot.interact(() -> view.viewModel().trialCount.set(300));
         robot.clickOn("#runTrialsButton");
-        TableView<?> table = robot.lookup("#trialsTable").queryAs(TableView.class);
+        TableView<?> table = find(robot, "#trialsTable", TableView.class);
         waitUntil("300 trials", () -> table.getItems().size() == 300);
-        Label summary = robot.lookup("#trialsSummary").queryAs(Label.class);
+        Label summary = find(robot, "#trialsSummary", Label.class);
         assertTrue(summary.getText().contains("Top-1 accuracy"), summary.getText());
         var result = view.viewModel().trialsResultProperty().get();
         assertTrue(summary.getText().contains(String.format(java.util.Locale.ROOT, "%.1f%%", result.top1Accuracy() * 100)));
@@ -204,9 +209,9 @@ class InspectorViewTest {
         // double-click a mispredicted row: the prediction above shows that trial; with K = 1 the
         // expected byte is outside the top K and still shown, highlighted, with its rank
         robot.interact(() -> view.viewModel().topK.set(1));
-        TableRow<?> row = robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+        TableRow<?> row = WaitForAsyncUtils.asyncFx(() -> robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
                 .filter(r -> !r.isEmpty() && r.isVisible() && ((SanityResult) r.getItem()).expectedRank() > 1)
-                .findFirst().orElseThrow();
+                .findFirst().orElseThrow()).get();
         SanityResult picked = (SanityResult) row.getItem();
         robot.doubleClickOn(row);
         waitUntil("trial offset", () -> prediction() != null && prediction().result().offset() == picked.offset()
@@ -215,7 +220,7 @@ class InspectorViewTest {
         assertEquals(picked.expectedRank(), prediction().result().expectedRank());
         waitUntil("top-1 bar + expected bar", () -> count(robot, ".inspector-bar") == 2);
         assertEquals(1, count(robot, ".inspector-bar-highlight"));
-        assertEquals("MISMATCH", robot.lookup("#badge").queryAs(Label.class).getText());
+        assertEquals("MISMATCH", find(robot, "#badge", Label.class).getText());
         assertTrue(count(robot, ".inspector-bar-note") == 1, "a note names the expected byte's rank");
         snapshot(scene, "inspector-mismatch.png");
 
@@ -232,10 +237,19 @@ class InspectorViewTest {
     @Test
     void withoutAModelItSaysSo(FxRobot robot) throws IOException {
         robot.interact(() -> session.model.set(null));
-        Label message = robot.lookup("#messageLabel").queryAs(Label.class);
+        Label message = find(robot, "#messageLabel", Label.class);
         waitUntil("message", () -> message.isVisible() && message.getText().equals(InspectorViewModel.NO_MODEL));
         assertEquals(0, count(robot, ".inspector-bar"));
-        assertTrue(robot.lookup("#runTrialsButton").queryAs(Button.class).isDisabled());
+        assertTrue(find(robot, "#runTrialsButton", Button.class).isDisabled());
         snapshot(scene, "inspector-no-model.png");
+    }
+
+    /** Looks a node up on the FX thread (walking the scene graph from the test thread can race its updates). */
+    private static <T extends Node> T find(FxRobot robot, String query, Class<T> type) {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(query).queryAs(type)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -78,13 +78,13 @@ class PlaygroundViewTest {
             vm.seed.set(42);
         });
         // temperature typed into its numeric field moves the slider too
-        TextField temp = robot.lookup("#temperatureField").queryAs(TextField.class);
+        TextField temp = find(robot, "#temperatureField", TextField.class);
         robot.interact(() -> {
             temp.setText("0");
             temp.commitValue();
         });
         assertEquals(0.0, vm.temperature.get());
-        Slider tempSlider = robot.lookup("#temperatureSlider").queryAs(Slider.class);
+        Slider tempSlider = find(robot, "#temperatureSlider", Slider.class);
         assertEquals(0.0, tempSlider.getValue());
         robot.interact(() -> tempSlider.setValue(1.5));
         assertEquals("1.50", temp.getText(), "and the slider moves the field");
@@ -101,7 +101,7 @@ class PlaygroundViewTest {
         assertEquals(expected, shown, "the generated text as drawn");
         Text prompt = (Text) view.outputFlow().getChildren().get(0);
         assertEquals("the river ", prompt.getText());
-        Label stats = robot.lookup("#statsLabel").queryAs(Label.class);
+        Label stats = find(robot, "#statsLabel", Label.class);
         assertTrue(stats.getText().contains("bytes/s"), stats.getText());
 
         // hover data: every drawn character knows the distribution behind it
@@ -110,7 +110,7 @@ class PlaygroundViewTest {
         robot.moveTo(some);
         waitUntil("alternatives", () -> view.alternativesChart().barCount() >= PlaygroundViewModel.ALTERNATIVES);
         GeneratedByte b = (GeneratedByte) some.getUserData();
-        Label title = robot.lookup("#alternativesTitle").queryAs(Label.class);
+        Label title = find(robot, "#alternativesTitle", Label.class);
         assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
         assertEquals(1, view.alternativesChart().getChildren().stream()
                 .filter(n -> n.getStyleClass().contains("inspector-bar-highlight")).count(), "the chosen byte");
@@ -156,23 +156,32 @@ class PlaygroundViewTest {
         long seedBefore = vm.seed.get();
         robot.clickOn("#generateButton");
         waitUntil("some bytes", () -> vm.generated().size() > 5);
-        assertFalse(robot.lookup("#stopButton").queryAs(Button.class).isDisabled());
+        assertFalse(find(robot, "#stopButton", Button.class).isDisabled());
         robot.clickOn("#stopButton");
         waitUntil("stopped", () -> !vm.runningProperty().get());
         assertTrue(vm.generated().size() < 4096, "stopped early at " + vm.generated().size());
         assertTrue(vm.statsProperty().get().contains("stopped"), vm.statsProperty().get());
-        assertFalse(robot.lookup("#generateButton").queryAs(Button.class).isDisabled());
+        assertFalse(find(robot, "#generateButton", Button.class).isDisabled());
         assertNotEquals(seedBefore, vm.seed.get(), "a random seed was drawn and shown");
     }
 
     @Test
     void withoutAModelGenerateIsDisabledWithTheReason(FxRobot robot) throws IOException {
         robot.interact(() -> session.model.set(null));
-        Button generate = robot.lookup("#generateButton").queryAs(Button.class);
+        Button generate = find(robot, "#generateButton", Button.class);
         assertTrue(generate.isDisabled());
-        Label reason = robot.lookup("#reasonLabel").queryAs(Label.class);
+        Label reason = find(robot, "#reasonLabel", Label.class);
         assertTrue(reason.isVisible());
         assertEquals(PlaygroundViewModel.NO_MODEL, reason.getText());
         snapshot(scene, "playground-no-model.png");
+    }
+
+    /** Looks a node up on the FX thread (walking the scene graph from the test thread can race its updates). */
+    private static <T extends javafx.scene.Node> T find(FxRobot robot, String query, Class<T> type) {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(query).queryAs(type)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -93,7 +93,7 @@ class StudioFlowTest {
     }
 
     static <T extends Node> T node(String query) {
-        T n = robot.lookup(query).query();
+        T n = fx(() -> robot.lookup(query).<T>query());
         assertNotNull(n, "no node " + query);
         return n;
     }
@@ -388,11 +388,15 @@ class StudioFlowTest {
             return null;
         });
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(1, robot.lookup(".chart").queryAll().stream().count() > 0 ? 1 : 0);
-        robot.moveTo(".chart-plot-background");
+        LossChart chart = fx(() -> app.mainView().pages().controller("training", TrainingView.class).chart());
+        assertTrue(fx(() -> chart.displayedPoints() > 0), "the synthetic run is drawn");
+        javafx.geometry.Bounds plot = fx(chart::plotSceneBounds);
+        robot.moveTo(new javafx.geometry.Point2D(app.stage().getX() + app.stage().getScene().getX() + plot.getCenterX(),
+                app.stage().getY() + app.stage().getScene().getY() + plot.getCenterY()));
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(fx(() -> robot.lookup(".chart-hover").queryAll().stream().anyMatch(Node::isVisible)),
-                "hovering the chart shows exact values");
+        String hoverText = fx(chart::hoverText);
+        assertNotNull(hoverText, "hovering the chart shows exact values");
+        assertTrue(hoverText.contains("train ") && hoverText.contains("validation "), hoverText);
         screenshot("studio-training-overlay.png");
         robot.press(KeyCode.CONTROL).press(KeyCode.T).release(KeyCode.T).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();

@@ -1,0 +1,470 @@
+package bytewise.app;
+
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
+import javafx.scene.shape.Circle;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The training page's loss chart, drawn on one {@link Canvas}: each run's training curve (solid),
+ * validation curve (dashed, with dots) and overfitting marks (triangles), axes with round ticks,
+ * drag-to-zoom, double-click to reset, and a hover label with exact values.
+ *
+ * <p>Why not {@code LineChart}: it makes a node per point and re-lays out the chart on every update.
+ * On a 2-core machine that CPU comes straight out of training (see BENCHMARKS.md, "Studio versus
+ * CLI"); a canvas redraw of a few hundred line segments costs well under a millisecond and no
+ * layout. Colours come from the theme through hidden styled labels, so light and dark both work.
+ */
+public final class LossChart extends Region {
+    /** What one run contributes: its colour and the (already transformed, downsampled) points. */
+    public record Curve(String name, Color color, ChartData.Points train, ChartData.Points val, ChartData.Points marks) {}
+
+    private static final double LEFT = 62, RIGHT = 16, TOP = 12, BOTTOM = 44, TICK = 5;
+    private static final Font TICK_FONT = Font.font(11), LABEL_FONT = Font.font(12);
+
+    private final Canvas canvas = new Canvas();
+    private final Rectangle zoomRect = new Rectangle();
+    private final Circle hoverDot = new Circle(4);
+    private final Label hover = new Label();
+    // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...) through these labels
+    private final Label textStyle = styleProbe("loss-chart-text");
+    private final Label gridStyle = styleProbe("loss-chart-grid");
+    private final Label axisStyle = styleProbe("loss-chart-axis");
+    private final Label markStyle = styleProbe("loss-chart-mark");
+
+    private List<Curve> curves = List.of();
+    private String xLabel = "", yLabel = "";
+    private boolean timeAxis;
+    private double[] zoom; // x0, x1, y0, y1 or null for auto
+    private double x0, x1, y0, y1; // the range drawn last
+    private Point2D dragStart;
+    private Consumer<String> onMessage = s -> { };
+
+    public LossChart() {
+        getStyleClass().add("loss-chart");
+        canvas.setManaged(false);
+        zoomRect.getStyleClass().add("zoom-rect");
+        zoomRect.setManaged(false);
+        zoomRect.setVisible(false);
+        zoomRect.setMouseTransparent(true);
+        hoverDot.getStyleClass().add("chart-hover-dot");
+        hoverDot.setManaged(false);
+        hoverDot.setVisible(false);
+        hoverDot.setMouseTransparent(true);
+        hover.getStyleClass().add("chart-hover");
+        hover.setManaged(false);
+        hover.setVisible(false);
+        hover.setMouseTransparent(true);
+        getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas, zoomRect, hoverDot, hover);
+        for (Label l : List.of(textStyle, gridStyle, axisStyle, markStyle))
+            l.textFillProperty().addListener((o, a, b) -> draw());
+        setMinSize(200, 160);
+        setPrefSize(600, 360);
+        setupMouse();
+    }
+
+    private static Label styleProbe(String styleClass) {
+        Label l = new Label();
+        l.getStyleClass().add(styleClass);
+        l.setManaged(false);
+        l.setOpacity(0);
+        l.setMouseTransparent(true);
+        return l;
+    }
+
+    /** Replaces what is drawn and redraws. */
+    public void setCurves(List<Curve> curves, String xLabel, String yLabel, boolean timeAxis) {
+        this.curves = List.copyOf(curves);
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.timeAxis = timeAxis;
+        draw();
+    }
+
+    /** Where zoom hints go (the status bar). */
+    public void setOnMessage(Consumer<String> onMessage) {
+        this.onMessage = onMessage;
+    }
+
+    /** Shows only [x0, x1] × [y0, y1] (data units). */
+    public void zoom(double x0, double x1, double y0, double y1) {
+        if (!(x1 > x0) || !(y1 > y0) || !Double.isFinite(x1 - x0) || !Double.isFinite(y1 - y0)) return;
+        zoom = new double[]{x0, x1, y0, y1};
+        draw();
+        onMessage.accept("Zoomed; double-click the chart or press Reset zoom to see everything");
+    }
+
+    public void resetZoom() {
+        zoom = null;
+        draw();
+    }
+
+    public boolean isZoomed() {
+        return zoom != null;
+    }
+
+    /** The data range drawn: {x0, x1, y0, y1}. */
+    public double[] range() {
+        return new double[]{x0, x1, y0, y1};
+    }
+
+    /** Number of points currently drawn (train, validation and marks of every curve). */
+    public int displayedPoints() {
+        int n = 0;
+        for (Curve c : curves) n += c.train().size() + c.val().size() + c.marks().size();
+        return n;
+    }
+
+    /** The plot area (inside the axes) in this region's coordinates. */
+    public javafx.geometry.Rectangle2D plotArea() {
+        return new javafx.geometry.Rectangle2D(LEFT, TOP, Math.max(1, getWidth() - LEFT - RIGHT),
+                Math.max(1, getHeight() - TOP - BOTTOM));
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = getWidth(), h = getHeight();
+        if (canvas.getWidth() != w || canvas.getHeight() != h) {
+            canvas.setWidth(w);
+            canvas.setHeight(h);
+            draw();
+        }
+    }
+
+    // ------------------------------------------------------------------ drawing
+
+    private double px(double x) {
+        var a = plotArea();
+        return a.getMinX() + (x - x0) / (x1 - x0) * a.getWidth();
+    }
+
+    private double py(double y) {
+        var a = plotArea();
+        return a.getMaxY() - (y - y0) / (y1 - y0) * a.getHeight();
+    }
+
+    private double valueX(double px) {
+        var a = plotArea();
+        return x0 + (px - a.getMinX()) / a.getWidth() * (x1 - x0);
+    }
+
+    private double valueY(double py) {
+        var a = plotArea();
+        return y0 + (a.getMaxY() - py) / a.getHeight() * (y1 - y0);
+    }
+
+    private void computeRange() {
+        if (zoom != null) {
+            x0 = zoom[0];
+            x1 = zoom[1];
+            y0 = zoom[2];
+            y1 = zoom[3];
+            return;
+        }
+        double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
+        double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
+        for (Curve c : curves) {
+            for (ChartData.Points p : List.of(c.train(), c.val(), c.marks())) {
+                for (int i = 0; i < p.size(); i++) {
+                    xmin = Math.min(xmin, p.xs()[i]);
+                    xmax = Math.max(xmax, p.xs()[i]);
+                    ymin = Math.min(ymin, p.ys()[i]);
+                    ymax = Math.max(ymax, p.ys()[i]);
+                }
+            }
+        }
+        if (!(xmax >= xmin)) {
+            xmin = 0;
+            xmax = 100;
+        }
+        if (!(ymax >= ymin)) {
+            ymin = 0;
+            ymax = 6;
+        }
+        if (xmax == xmin) xmax = xmin + 1;
+        if (ymax == ymin) {
+            ymin -= 0.5;
+            ymax += 0.5;
+        }
+        double pad = (ymax - ymin) * 0.05;
+        // x starts at a round value left of the data, y has a little room above and below
+        double tx = niceTick(xmax - xmin);
+        x0 = Math.floor(xmin / tx) * tx;
+        x1 = xmax;
+        y0 = ymin - pad;
+        y1 = ymax + pad;
+    }
+
+    static double niceTick(double range) {
+        double raw = range / 8, mag = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / mag;
+        return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+    }
+
+    private Color color(Label probe, Color fallback) {
+        Paint p = probe.getTextFill();
+        return p instanceof Color c ? c : fallback;
+    }
+
+    /** Redraws everything from {@link #curves}; cheap enough to call on every change. */
+    public void draw() {
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.clearRect(0, 0, w, h); // a full clear also drops the canvas's queued commands
+        if (w < LEFT + RIGHT + 10 || h < TOP + BOTTOM + 10) return;
+        computeRange();
+        var a = plotArea();
+        Color text = color(textStyle, Color.gray(0.4)), grid = color(gridStyle, Color.gray(0.88)),
+                axis = color(axisStyle, Color.gray(0.6)), mark = color(markStyle, Color.web("#d1242f"));
+
+        // grid and tick labels
+        g.setFont(TICK_FONT);
+        g.setLineWidth(1);
+        g.setLineDashes();
+        double tx = niceTick(x1 - x0), ty = niceTick(y1 - y0);
+        g.setTextBaseline(VPos.TOP);
+        g.setTextAlign(TextAlignment.CENTER);
+        for (double v = Math.ceil(x0 / tx) * tx; v <= x1 + tx * 1e-9; v += tx) {
+            double x = Math.round(px(v)) + 0.5;
+            g.setStroke(grid);
+            g.strokeLine(x, a.getMinY(), x, a.getMaxY());
+            g.setStroke(axis);
+            g.strokeLine(x, a.getMaxY(), x, a.getMaxY() + TICK);
+            g.setFill(text);
+            g.fillText(tickText(v, tx, timeAxis), x, a.getMaxY() + TICK + 2);
+        }
+        g.setTextBaseline(VPos.CENTER);
+        g.setTextAlign(TextAlignment.RIGHT);
+        for (double v = Math.ceil(y0 / ty) * ty; v <= y1 + ty * 1e-9; v += ty) {
+            double y = Math.round(py(v)) + 0.5;
+            g.setStroke(grid);
+            g.strokeLine(a.getMinX(), y, a.getMaxX(), y);
+            g.setStroke(axis);
+            g.strokeLine(a.getMinX() - TICK, y, a.getMinX(), y);
+            g.setFill(text);
+            g.fillText(tickText(v, ty, false), a.getMinX() - TICK - 3, y);
+        }
+        g.setStroke(axis);
+        g.strokeLine(a.getMinX() + 0.5, a.getMinY(), a.getMinX() + 0.5, a.getMaxY() + 0.5);
+        g.strokeLine(a.getMinX(), a.getMaxY() + 0.5, a.getMaxX(), a.getMaxY() + 0.5);
+
+        // axis labels
+        g.setFont(LABEL_FONT);
+        g.setFill(text);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.BOTTOM);
+        g.fillText(xLabel, a.getMinX() + a.getWidth() / 2, h - 4);
+        g.save();
+        g.translate(14, a.getMinY() + a.getHeight() / 2);
+        g.rotate(-90);
+        g.setTextBaseline(VPos.CENTER);
+        g.fillText(yLabel, 0, 0);
+        g.restore();
+
+        // curves, clipped to the plot
+        g.save();
+        g.beginPath();
+        g.rect(a.getMinX(), a.getMinY(), a.getWidth(), a.getHeight());
+        g.clip();
+        for (Curve c : curves) {
+            g.setStroke(c.color());
+            g.setLineWidth(1.8);
+            g.setLineDashes();
+            polyline(g, c.train());
+            g.setLineWidth(1.6);
+            g.setLineDashes(6, 4);
+            polyline(g, c.val());
+            g.setLineDashes();
+            g.setFill(c.color());
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(1);
+            for (int i = 0; i < c.val().size(); i++) {
+                double x = px(c.val().xs()[i]), y = py(c.val().ys()[i]);
+                g.fillOval(x - 3.2, y - 3.2, 6.4, 6.4);
+                g.strokeOval(x - 3.2, y - 3.2, 6.4, 6.4);
+            }
+            g.setFill(mark);
+            for (int i = 0; i < c.marks().size(); i++) {
+                double x = px(c.marks().xs()[i]), y = py(c.marks().ys()[i]);
+                g.fillPolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
+                g.strokePolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
+            }
+        }
+        g.restore();
+    }
+
+    private void polyline(GraphicsContext g, ChartData.Points p) {
+        if (p.size() == 0) return;
+        g.beginPath();
+        g.moveTo(px(p.xs()[0]), py(p.ys()[0]));
+        for (int i = 1; i < p.size(); i++) g.lineTo(px(p.xs()[i]), py(p.ys()[i]));
+        g.stroke();
+    }
+
+    static String tickText(double v, double tick, boolean time) {
+        if (Math.abs(v) < tick * 1e-6) v = 0;
+        if (time) return formatSeconds(v, tick);
+        if (tick >= 1 && Math.abs(v) >= 10_000) {
+            double abs = Math.abs(v);
+            if (abs >= 1e9) return trim(v / 1e9, tick / 1e9) + "G";
+            if (abs >= 1e6) return trim(v / 1e6, tick / 1e6) + "M";
+            return trim(v / 1e3, tick / 1e3) + "k";
+        }
+        return trim(v, tick);
+    }
+
+    private static String trim(double v, double tick) {
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(tick) - 1e-9));
+        return String.format(Locale.ROOT, "%." + Math.min(decimals, 6) + "f", v);
+    }
+
+    private static String formatSeconds(double s, double tick) {
+        if (tick >= 60 && s >= 60) {
+            long m = Math.round(s / 60);
+            return m >= 60 ? String.format(Locale.ROOT, "%dh%02d", m / 60, m % 60) : m + "m";
+        }
+        return trim(s, tick) + "s";
+    }
+
+    // ------------------------------------------------------------------ mouse: zoom and hover
+
+    private boolean inPlot(double x, double y) {
+        return plotArea().contains(x, y);
+    }
+
+    private void setupMouse() {
+        setOnMousePressed(e -> {
+            if (e.getClickCount() == 2) {
+                resetZoom();
+                return;
+            }
+            dragStart = inPlot(e.getX(), e.getY()) ? new Point2D(e.getX(), e.getY()) : null;
+        });
+        setOnMouseDragged(e -> {
+            if (dragStart == null) return;
+            var a = plotArea();
+            double x = clamp(e.getX(), a.getMinX(), a.getMaxX()), y = clamp(e.getY(), a.getMinY(), a.getMaxY());
+            zoomRect.setX(Math.min(x, dragStart.getX()));
+            zoomRect.setY(Math.min(y, dragStart.getY()));
+            zoomRect.setWidth(Math.abs(x - dragStart.getX()));
+            zoomRect.setHeight(Math.abs(y - dragStart.getY()));
+            zoomRect.setVisible(true);
+            hideHover();
+        });
+        setOnMouseReleased(e -> {
+            if (dragStart == null) return;
+            zoomRect.setVisible(false);
+            Point2D s = dragStart;
+            dragStart = null;
+            var a = plotArea();
+            double x = clamp(e.getX(), a.getMinX(), a.getMaxX()), y = clamp(e.getY(), a.getMinY(), a.getMaxY());
+            if (Math.abs(x - s.getX()) < 6 || Math.abs(y - s.getY()) < 6) return;
+            zoom(valueX(Math.min(x, s.getX())), valueX(Math.max(x, s.getX())),
+                    valueY(Math.max(y, s.getY())), valueY(Math.min(y, s.getY())));
+        });
+        setOnMouseMoved(e -> showHover(e.getX(), e.getY()));
+        setOnMouseExited(e -> hideHover());
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private void hideHover() {
+        hover.setVisible(false);
+        hoverDot.setVisible(false);
+    }
+
+    /** Shows the exact values of the training point nearest the pointer (of the closest run). */
+    void showHover(double mx, double my) {
+        if (curves.isEmpty() || !inPlot(mx, my)) {
+            hideHover();
+            return;
+        }
+        double xv = valueX(mx);
+        Curve best = null;
+        int bestI = -1;
+        double bestD = Double.MAX_VALUE;
+        for (Curve c : curves) {
+            ChartData.Points t = c.train();
+            if (t.size() == 0) continue;
+            int i = nearest(t.xs(), xv);
+            double d = Math.abs(px(t.xs()[i]) - mx) + Math.abs(py(t.ys()[i]) - my);
+            if (d < bestD) {
+                bestD = d;
+                best = c;
+                bestI = i;
+            }
+        }
+        if (best == null) {
+            hideHover();
+            return;
+        }
+        ChartData.Points t = best.train();
+        StringBuilder sb = new StringBuilder(best.name()).append(String.format(Locale.ROOT, "\n%s %s\ntrain %s",
+                timeAxis ? "t =" : xLabel, fmtX(t.xs()[bestI]), fmtY(t.ys()[bestI])));
+        ChartData.Points v = best.val();
+        if (v.size() > 0) {
+            int j = nearest(v.xs(), xv);
+            sb.append(String.format(Locale.ROOT, "\nvalidation %s (at %s)", fmtY(v.ys()[j]), fmtX(v.xs()[j])));
+            ChartData.Points m = best.marks();
+            for (int k = 0; k < m.size(); k++)
+                if (m.xs()[k] == v.xs()[j])
+                    sb.append("\n▲ overfitting: validation loss rose ").append(RunData.OVERFIT_RISES)
+                            .append(" evaluations in a row while training loss fell");
+        }
+        hover.setText(sb.toString());
+        hoverDot.setCenterX(px(t.xs()[bestI]));
+        hoverDot.setCenterY(py(t.ys()[bestI]));
+        hoverDot.setVisible(true);
+        hover.autosize();
+        double hx = mx + 14, hy = my + 10;
+        if (hx + hover.getWidth() > getWidth()) hx = mx - hover.getWidth() - 14;
+        if (hy + hover.getHeight() > getHeight()) hy = my - hover.getHeight() - 10;
+        hover.relocate(hx, hy);
+        hover.setVisible(true);
+    }
+
+    /** The hover label's text, or null when it is hidden (tests use it). */
+    public String hoverText() {
+        return hover.isVisible() ? hover.getText() : null;
+    }
+
+    private String fmtX(double v) {
+        return timeAxis ? String.format(Locale.ROOT, "%.1f s", v) : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String fmtY(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static int nearest(double[] xs, double x) {
+        int lo = 0, hi = xs.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (xs[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo > 0 && Math.abs(xs[lo - 1] - x) < Math.abs(xs[lo] - x)) lo--;
+        return lo;
+    }
+
+    /** Bounds of the plot area in scene coordinates (tests point the mouse there). */
+    public Bounds plotSceneBounds() {
+        var a = plotArea();
+        return localToScene(new javafx.geometry.BoundingBox(a.getMinX(), a.getMinY(), a.getWidth(), a.getHeight()));
+    }
+}
