@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  *
  * <p>Why not {@code LineChart}: it makes a node per point and re-lays out the chart on every update.
  * On a 2-core machine that CPU comes straight out of training (see BENCHMARKS.md, "Studio versus
- * CLI"); a canvas redraw of a few hundred line segments costs well under a millisecond and no
- * layout. Colours come from the theme through hidden styled labels, so light and dark both work.
+ * CLI"). Here a redraw is a few hundred line segments recorded on the FX thread (well under a
+ * millisecond, no layout); rasterising them is the renderer's job. Colours come from the theme
+ * through hidden styled labels, so light and dark both work.
  */
 public final class LossChart extends Region {
     /** What one run contributes: its colour and the (already transformed, downsampled) points. */
@@ -219,7 +220,7 @@ public final class LossChart extends Region {
         return p instanceof Color c ? c : fallback;
     }
 
-    /** Redraws everything from {@link #curves}; cheap enough to call on every change. */
+    /** Redraws everything from {@link #curves}. */
     public void draw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
         GraphicsContext g = canvas.getGraphicsContext2D();
