@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 /**
  * The training page's loss chart, drawn on one {@link Canvas}: each run's training curve (solid),
  * validation curve (dashed, with dots) and overfitting marks (triangles), axes with round ticks,
- * drag-to-zoom, double-click to reset, and a hover label with exact values.
+ * drag-to-zoom, double-click to reset, and a crosshair with a label of exact values on hover.
  *
  * <p>Why not {@code LineChart}: it makes a node per point and re-lays out the chart on every update.
  * On a 2-core machine that CPU comes straight out of training (see BENCHMARKS.md, "Studio versus
@@ -40,6 +40,7 @@ public final class LossChart extends Region {
     private final Canvas canvas = new Canvas();
     private final Rectangle zoomRect = new Rectangle();
     private final Circle hoverDot = new Circle(4);
+    private final javafx.scene.shape.Line crossX = new javafx.scene.shape.Line(), crossY = new javafx.scene.shape.Line();
     private final Label hover = new Label();
     // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...) through these labels
     private final Label textStyle = styleProbe("loss-chart-text");
@@ -66,11 +67,17 @@ public final class LossChart extends Region {
         hoverDot.setManaged(false);
         hoverDot.setVisible(false);
         hoverDot.setMouseTransparent(true);
+        for (javafx.scene.shape.Line l : List.of(crossX, crossY)) {
+            l.getStyleClass().add("chart-crosshair");
+            l.setManaged(false);
+            l.setVisible(false);
+            l.setMouseTransparent(true);
+        }
         hover.getStyleClass().add("chart-hover");
         hover.setManaged(false);
         hover.setVisible(false);
         hover.setMouseTransparent(true);
-        getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas, zoomRect, hoverDot, hover);
+        getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas, zoomRect, crossX, crossY, hoverDot, hover);
         for (Label l : List.of(textStyle, gridStyle, axisStyle, markStyle))
             l.textFillProperty().addListener((o, a, b) -> draw());
         setMinSize(200, 160);
@@ -387,6 +394,8 @@ public final class LossChart extends Region {
     private void hideHover() {
         hover.setVisible(false);
         hoverDot.setVisible(false);
+        crossX.setVisible(false);
+        crossY.setVisible(false);
     }
 
     /** Shows the exact values of the training point nearest the pointer (of the closest run). */
@@ -428,9 +437,22 @@ public final class LossChart extends Region {
                             .append(" evaluations in a row while training loss fell");
         }
         hover.setText(sb.toString());
-        hoverDot.setCenterX(px(t.xs()[bestI]));
-        hoverDot.setCenterY(py(t.ys()[bestI]));
+        double dx = px(t.xs()[bestI]), dy = py(t.ys()[bestI]);
+        hoverDot.setCenterX(dx);
+        hoverDot.setCenterY(dy);
         hoverDot.setVisible(true);
+        // crosshair through the point, across the plot
+        var a = plotArea();
+        crossX.setStartX(dx);
+        crossX.setEndX(dx);
+        crossX.setStartY(a.getMinY());
+        crossX.setEndY(a.getMaxY());
+        crossY.setStartX(a.getMinX());
+        crossY.setEndX(a.getMaxX());
+        crossY.setStartY(dy);
+        crossY.setEndY(dy);
+        crossX.setVisible(a.contains(dx, a.getMinY() + 1));
+        crossY.setVisible(a.contains(a.getMinX() + 1, dy));
         hover.autosize();
         double hx = mx + 14, hy = my + 10;
         if (hx + hover.getWidth() > getWidth()) hx = mx - hover.getWidth() - 14;

@@ -96,6 +96,13 @@ class LossChartTest {
         assertTrue(text.contains(String.format(java.util.Locale.ROOT, "train %.4f", 3 - 89 / 99.0)), text);
         assertTrue(text.contains(String.format(java.util.Locale.ROOT, "validation %.4f (at 90)", 3.1 - 8 * 0.05)), text);
         assertTrue(text.contains("overfitting"), text);
+        assertEquals(2, fx(() -> {
+            LossChart c = chart();
+            var a = c.plotArea();
+            c.showHover(a.getMinX() + a.getWidth() / 2, a.getMinY() + a.getHeight() / 2);
+            return (int) c.getChildrenUnmodifiable().stream()
+                    .filter(n -> n.getStyleClass().contains("chart-crosshair") && n.isVisible()).count();
+        }), "a crosshair through the hovered point");
         assertNull(fx(() -> {
             LossChart c = chart();
             c.showHover(2, 2); // outside the plot
