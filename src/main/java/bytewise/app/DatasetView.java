@@ -117,10 +117,15 @@ public final class DatasetView implements SessionAware {
 
     @FXML
     private void onOpen() {
+        openDialog();
+    }
+
+    /** Asks for a text file and opens it as the dataset (this page's button and File > Open text). */
+    public void openDialog() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Open a text file to train on");
         fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Text", "*.txt", "*.md", "*.csv", "*.json", "*.*"));
-        File f = fc.showOpenDialog(root.getScene().getWindow());
+        File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
         if (f != null) vm.open(f.toPath());
     }
 

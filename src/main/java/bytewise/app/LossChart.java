@@ -53,6 +53,7 @@ public final class LossChart extends Region {
     private boolean timeAxis;
     private double[] zoom; // x0, x1, y0, y1 or null for auto
     private double x0, x1, y0, y1; // the range drawn last
+    private double left, top, width, height; // the plot area, set with the range
     private Point2D dragStart;
     private Consumer<String> onMessage = s -> { };
 
@@ -60,23 +61,15 @@ public final class LossChart extends Region {
         getStyleClass().add("loss-chart");
         canvas.setManaged(false);
         zoomRect.getStyleClass().add("zoom-rect");
-        zoomRect.setManaged(false);
-        zoomRect.setVisible(false);
-        zoomRect.setMouseTransparent(true);
         hoverDot.getStyleClass().add("chart-hover-dot");
-        hoverDot.setManaged(false);
-        hoverDot.setVisible(false);
-        hoverDot.setMouseTransparent(true);
-        for (javafx.scene.shape.Line l : List.of(crossX, crossY)) {
-            l.getStyleClass().add("chart-crosshair");
-            l.setManaged(false);
-            l.setVisible(false);
-            l.setMouseTransparent(true);
-        }
+        crossX.getStyleClass().add("chart-crosshair");
+        crossY.getStyleClass().add("chart-crosshair");
         hover.getStyleClass().add("chart-hover");
-        hover.setManaged(false);
-        hover.setVisible(false);
-        hover.setMouseTransparent(true);
+        for (javafx.scene.Node n : List.of(zoomRect, crossX, crossY, hoverDot, hover)) { // overlays, shown on demand
+            n.setManaged(false);
+            n.setVisible(false);
+            n.setMouseTransparent(true);
+        }
         getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas, zoomRect, crossX, crossY, hoverDot, hover);
         for (Label l : List.of(textStyle, gridStyle, axisStyle, markStyle))
             l.textFillProperty().addListener((o, a, b) -> draw());
@@ -155,27 +148,30 @@ public final class LossChart extends Region {
 
     // ------------------------------------------------------------------ drawing
 
+    // data <-> pixels over the plot area and range of the last draw (no allocation: called per point)
     private double px(double x) {
-        var a = plotArea();
-        return a.getMinX() + (x - x0) / (x1 - x0) * a.getWidth();
+        return left + (x - x0) / (x1 - x0) * width;
     }
 
     private double py(double y) {
-        var a = plotArea();
-        return a.getMaxY() - (y - y0) / (y1 - y0) * a.getHeight();
+        return top + height - (y - y0) / (y1 - y0) * height;
     }
 
     private double valueX(double px) {
-        var a = plotArea();
-        return x0 + (px - a.getMinX()) / a.getWidth() * (x1 - x0);
+        return x0 + (px - left) / width * (x1 - x0);
     }
 
     private double valueY(double py) {
-        var a = plotArea();
-        return y0 + (a.getMaxY() - py) / a.getHeight() * (y1 - y0);
+        return y0 + (top + height - py) / height * (y1 - y0);
     }
 
+    /** The plot area and the data range to show: the zoom, or every point with a margin. */
     private void computeRange() {
+        var a = plotArea();
+        left = a.getMinX();
+        top = a.getMinY();
+        width = a.getWidth();
+        height = a.getHeight();
         if (zoom != null) {
             x0 = zoom[0];
             x1 = zoom[1];
@@ -232,9 +228,9 @@ public final class LossChart extends Region {
         double w = canvas.getWidth(), h = canvas.getHeight();
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.clearRect(0, 0, w, h); // a full clear also drops the canvas's queued commands
+        computeRange(); // also when too small to draw: hover and zoom map through it
         if (w < LEFT + RIGHT + 10 || h < TOP + BOTTOM + 10) return;
-        computeRange();
-        var a = plotArea();
+        var a = new javafx.geometry.Rectangle2D(left, top, width, height);
         Color text = color(textStyle, Color.gray(0.4)), grid = color(gridStyle, Color.gray(0.88)),
                 axis = color(axisStyle, Color.gray(0.6)), mark = color(markStyle, Color.web("#d1242f"));
 

@@ -286,10 +286,9 @@ public final class MainView {
     }
 
     private void openText() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open a text file to train on");
-        File f = fc.showOpenDialog(window());
-        if (f != null) DatasetViewModel.of(session).open(f.toPath());
+        DatasetView dv = pages.controller("dataset", DatasetView.class);
+        if (dv == null) session.message.set("The Dataset page could not be loaded");
+        else dv.openDialog();
     }
 
     private void openCheckpoint() {
@@ -363,41 +362,24 @@ public final class MainView {
         return c;
     }
 
+    // File menu items that are the Training page's own dialogs
     private void saveCheckpoint() {
-        if (training.resumePoint.get() == null && !training.active.get()) {
-            session.message.set("Nothing to save yet: train or open a checkpoint first");
-            return;
-        }
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Save checkpoint (writes NAME.json and NAME.bin)");
-        fc.setInitialFileName("model");
-        File f = fc.showSaveDialog(window());
-        if (f != null) training.saveCheckpoint(f.toPath());
+        withTrainingView(TrainingView::saveCheckpointDialog);
     }
 
     private void exportCsv() {
-        if (training.runs.isEmpty()) {
-            session.message.set("No metrics yet: train first");
-            return;
-        }
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export metrics as CSV");
-        fc.setInitialFileName("metrics.csv");
-        File f = fc.showSaveDialog(window());
-        TrainingView tv = pages.controller("training", TrainingView.class);
-        if (f != null && tv != null) tv.exportCsv(f.toPath());
+        withTrainingView(TrainingView::exportCsvDialog);
     }
 
     private void exportPng() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export chart as PNG");
-        fc.setInitialFileName("loss.png");
-        File f = fc.showSaveDialog(window());
+        session.page.set("training"); // the chart is exported as shown, so show it
+        Platform.runLater(() -> withTrainingView(TrainingView::exportPngDialog));
+    }
+
+    private void withTrainingView(java.util.function.Consumer<TrainingView> action) {
         TrainingView tv = pages.controller("training", TrainingView.class);
-        if (f != null && tv != null) {
-            session.page.set("training");
-            Platform.runLater(() -> tv.exportPng(f.toPath()));
-        }
+        if (tv == null) session.message.set("The Training page could not be loaded");
+        else action.accept(tv);
     }
 
     private void quit() {

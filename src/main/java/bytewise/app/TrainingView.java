@@ -346,11 +346,7 @@ public final class TrainingView implements SessionAware {
 
     @FXML
     private void onSave() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Save checkpoint (writes NAME.json and NAME.bin)");
-        fc.setInitialFileName("model");
-        File f = fc.showSaveDialog(root.getScene().getWindow());
-        if (f != null) service.saveCheckpoint(f.toPath());
+        saveCheckpointDialog();
     }
 
     @FXML
@@ -378,22 +374,48 @@ public final class TrainingView implements SessionAware {
 
     @FXML
     private void onExportPng() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export chart as PNG");
-        fc.setInitialFileName("loss.png");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
-        File f = fc.showSaveDialog(root.getScene().getWindow());
-        if (f != null) exportPng(f.toPath());
+        exportPngDialog();
     }
 
     @FXML
     private void onExportCsv() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export metrics as CSV");
-        fc.setInitialFileName("metrics.csv");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
-        File f = fc.showSaveDialog(root.getScene().getWindow());
+        exportCsvDialog();
+    }
+
+    // the dialogs behind this page's buttons and the File menu's items
+
+    /** Asks where to save the current weights (with optimizer state) and saves them there. */
+    public void saveCheckpointDialog() {
+        if (service.resumePoint.get() == null && !service.active.get()) {
+            session.message.set("Nothing to save yet: train or open a checkpoint first");
+            return;
+        }
+        File f = saveDialog("Save checkpoint (writes NAME.json and NAME.bin)", "model", null);
+        if (f != null) service.saveCheckpoint(f.toPath());
+    }
+
+    /** Asks for a file and writes the chart, as shown, to it. */
+    public void exportPngDialog() {
+        File f = saveDialog("Export chart as PNG", "loss.png", new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        if (f != null) exportPng(f.toPath());
+    }
+
+    /** Asks for a file and writes every run's full metrics to it. */
+    public void exportCsvDialog() {
+        if (service.runs.isEmpty()) {
+            session.message.set("No metrics yet: train first");
+            return;
+        }
+        File f = saveDialog("Export metrics as CSV", "metrics.csv", new FileChooser.ExtensionFilter("CSV", "*.csv"));
         if (f != null) exportCsv(f.toPath());
+    }
+
+    private File saveDialog(String title, String initialName, FileChooser.ExtensionFilter filter) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.setInitialFileName(initialName);
+        if (filter != null) fc.getExtensionFilters().add(filter);
+        return fc.showSaveDialog(root.getScene() == null ? null : root.getScene().getWindow());
     }
 
     /** Writes the chart as it is shown to a PNG file. */

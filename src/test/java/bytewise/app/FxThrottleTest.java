@@ -1,11 +1,8 @@
 package bytewise.app;
 
-import javafx.application.Platform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -18,13 +15,11 @@ class FxThrottleTest {
         org.testfx.api.FxToolkit.registerPrimaryStage();
     }
 
-    private static void onFx(Runnable r) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        Platform.runLater(() -> {
+    private static void onFx(Runnable r) {
+        FxTesting.onFx(() -> {
             r.run();
-            done.countDown();
+            return null;
         });
-        assertTrue(done.await(10, TimeUnit.SECONDS));
     }
 
     @Test

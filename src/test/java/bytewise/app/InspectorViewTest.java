@@ -1,6 +1,5 @@
 package bytewise.app;
 
-import atlantafx.base.theme.PrimerLight;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.inspect.SanityResult;
@@ -9,11 +8,8 @@ import bytewise.model.ModelConfig;
 import bytewise.train.TrainConfig;
 import bytewise.train.Trainer;
 import bytewise.train.TrainingListener;
-import javafx.application.Application;
 import javafx.embed.swing.SwingFXUtils;
-import javafx.fxml.FXMLLoader;
 import javafx.scene.Node;
-import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -99,21 +95,13 @@ class InspectorViewTest {
 
     @Start
     void start(Stage primary) throws IOException {
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         session = new Session();
         session.corpus.set(CORPUS);
         session.model.set(trainedModel());
-        FXMLLoader loader = new FXMLLoader(InspectorView.class.getResource("/bytewise/app/InspectorView.fxml"));
-        Parent root = loader.load();
-        view = loader.getController();
-        view.init(session);
-        scene = new Scene(root, 1280, 800);
-        var css = getClass().getResource("/bytewise/assets/studio.css"); // the studio's own stylesheet, if built
-        if (css != null) scene.getStylesheets().add(css.toExternalForm());
-        // a stage of our own per test (the primary stage is shared, and a test may resize this one)
-        window = new Stage();
-        window.setScene(scene);
-        window.show();
+        FxTesting.ShownPage<InspectorView> shown = FxTesting.show("InspectorView.fxml", session);
+        view = shown.view();
+        scene = shown.scene();
+        window = shown.window();
     }
 
     @AfterEach
@@ -127,12 +115,7 @@ class InspectorViewTest {
     }
 
     private long count(FxRobot robot, String selector) {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(selector).queryAll().stream().filter(Node::isVisible).count())
-                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return FxTesting.onFx(() -> robot.lookup(selector).queryAll().stream().filter(Node::isVisible).count());
     }
 
     @Test
@@ -142,18 +125,18 @@ class InspectorViewTest {
         int bars = 10 + (p.expectedInTop() ? 0 : 1);
         waitUntil("10 bars", () -> count(robot, ".inspector-bar") == bars);
         assertEquals(1, count(robot, ".inspector-bar-highlight"), "the expected byte is highlighted once");
-        Label rank = find(robot, "#rankLabel", Label.class);
+        Label rank = FxTesting.find(robot, "#rankLabel", Label.class);
         assertTrue(rank.getText().contains("rank " + p.result().expectedRank()), rank.getText());
-        Label badge = find(robot, "#badge", Label.class);
+        Label badge = FxTesting.find(robot, "#badge", Label.class);
         assertEquals(p.result().ok() ? "OK" : "MISMATCH", badge.getText());
-        FlowPane strip = find(robot, "#surprisalStrip", FlowPane.class);
+        FlowPane strip = FxTesting.find(robot, "#surprisalStrip", FlowPane.class);
         assertEquals(33, strip.getChildren().size(), "32 context bytes + the expected one");
         assertNotNull(((Label) strip.getChildren().get(5)).getTooltip(), "surprisal value on hover");
         snapshot(scene, "inspector.png");
 
         // K from the spinner
         @SuppressWarnings("unchecked")
-        Spinner<Integer> k = find(robot, "#topKSpinner", Spinner.class);
+        Spinner<Integer> k = FxTesting.find(robot, "#topKSpinner", Spinner.class);
         robot.interact(() -> k.getValueFactory().setValue(4));
         waitUntil("4 bars", () -> prediction() != null && prediction().result().top().size() == 4);
         waitUntil("4 bars drawn", () -> count(robot, ".inspector-bar") == 4 + (prediction().expectedInTop() ? 0 : 1));
@@ -161,7 +144,7 @@ class InspectorViewTest {
         // an offset typed into the field
         robot.clickOn("#offsetField").eraseText(8).write("500").push(javafx.scene.input.KeyCode.ENTER);
         waitUntil("offset 500", () -> prediction() != null && prediction().result().offset() == 500);
-        assertEquals(500.0, find(robot, "#offsetSlider", javafx.scene.control.Slider.class).getValue());
+        assertEquals(500.0, FxTesting.find(robot, "#offsetSlider", javafx.scene.control.Slider.class).getValue());
 
         // an offset picked in the dataset preview
         // a byte picked in the dataset preview becomes the expected byte, after a full context
@@ -193,13 +176,13 @@ class InspectorViewTest {
     }
 
     @Test
-    void randomTrialsFillTheTableAndDoubleClickShowsOne(FxRobot robot) throws Exception {
+    void randomTrialsFillTheTableAndDoubleClickShowsOne(FxRobot robot) throws IOException {
         waitUntil("a prediction", () -> prediction() != null);
         robot.interact(() -> view.viewModel().trialCount.set(300));
         robot.clickOn("#runTrialsButton");
-        TableView<?> table = find(robot, "#trialsTable", TableView.class);
+        TableView<?> table = FxTesting.find(robot, "#trialsTable", TableView.class);
         waitUntil("300 trials", () -> table.getItems().size() == 300);
-        Label summary = find(robot, "#trialsSummary", Label.class);
+        Label summary = FxTesting.find(robot, "#trialsSummary", Label.class);
         assertTrue(summary.getText().contains("Top-1 accuracy"), summary.getText());
         var result = view.viewModel().trialsResultProperty().get();
         assertTrue(summary.getText().contains(String.format(java.util.Locale.ROOT, "%.1f%%", result.top1Accuracy() * 100)));
@@ -209,9 +192,9 @@ class InspectorViewTest {
         // double-click a mispredicted row: the prediction above shows that trial; with K = 1 the
         // expected byte is outside the top K and still shown, highlighted, with its rank
         robot.interact(() -> view.viewModel().topK.set(1));
-        TableRow<?> row = WaitForAsyncUtils.asyncFx(() -> robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+        TableRow<?> row = FxTesting.onFx(() -> robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
                 .filter(r -> !r.isEmpty() && r.isVisible() && ((SanityResult) r.getItem()).expectedRank() > 1)
-                .findFirst().orElseThrow()).get();
+                .findFirst().orElseThrow());
         SanityResult picked = (SanityResult) row.getItem();
         robot.doubleClickOn(row);
         waitUntil("trial offset", () -> prediction() != null && prediction().result().offset() == picked.offset()
@@ -220,7 +203,7 @@ class InspectorViewTest {
         assertEquals(picked.expectedRank(), prediction().result().expectedRank());
         waitUntil("top-1 bar + expected bar", () -> count(robot, ".inspector-bar") == 2);
         assertEquals(1, count(robot, ".inspector-bar-highlight"));
-        assertEquals("MISMATCH", find(robot, "#badge", Label.class).getText());
+        assertEquals("MISMATCH", FxTesting.find(robot, "#badge", Label.class).getText());
         assertTrue(count(robot, ".inspector-bar-note") == 1, "a note names the expected byte's rank");
         snapshot(scene, "inspector-mismatch.png");
 
@@ -237,19 +220,10 @@ class InspectorViewTest {
     @Test
     void withoutAModelItSaysSo(FxRobot robot) throws IOException {
         robot.interact(() -> session.model.set(null));
-        Label message = find(robot, "#messageLabel", Label.class);
+        Label message = FxTesting.find(robot, "#messageLabel", Label.class);
         waitUntil("message", () -> message.isVisible() && message.getText().equals(InspectorViewModel.NO_MODEL));
         assertEquals(0, count(robot, ".inspector-bar"));
-        assertTrue(find(robot, "#runTrialsButton", Button.class).isDisabled());
+        assertTrue(FxTesting.find(robot, "#runTrialsButton", Button.class).isDisabled());
         snapshot(scene, "inspector-no-model.png");
-    }
-
-    /** Looks a node up on the FX thread (walking the scene graph from the test thread can race its updates). */
-    private static <T extends Node> T find(FxRobot robot, String query, Class<T> type) {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(query).queryAs(type)).get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

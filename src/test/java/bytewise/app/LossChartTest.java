@@ -1,6 +1,5 @@
 package bytewise.app;
 
-import javafx.application.Platform;
 import javafx.event.EventType;
 import javafx.scene.Scene;
 import javafx.scene.input.MouseButton;
@@ -11,10 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,21 +22,8 @@ class LossChartTest {
         org.testfx.api.FxToolkit.registerPrimaryStage();
     }
 
-    private static <T> T fx(Supplier<T> s) throws Exception {
-        AtomicReference<T> out = new AtomicReference<>();
-        AtomicReference<Throwable> err = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Platform.runLater(() -> {
-            try {
-                out.set(s.get());
-            } catch (Throwable t) {
-                err.set(t);
-            }
-            done.countDown();
-        });
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        if (err.get() != null) throw new AssertionError(err.get());
-        return out.get();
+    private static <T> T fx(java.util.concurrent.Callable<T> c) {
+        return FxTesting.onFx(c);
     }
 
     /** Training loss falling 3 → 2 over steps 1..100, validation every 10 steps, an overfit mark at 90. */

@@ -1,13 +1,9 @@
 package bytewise.app;
 
-import atlantafx.base.theme.PrimerLight;
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.sample.GeneratedByte;
 import bytewise.sample.Generator;
-import javafx.application.Application;
-import javafx.fxml.FXMLLoader;
-import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -41,21 +37,13 @@ class PlaygroundViewTest {
 
     @Start
     void start(Stage primary) throws IOException {
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         session = new Session();
         session.corpus.set(InspectorViewTest.CORPUS);
         session.model.set(InspectorViewTest.trainedModel());
-        FXMLLoader loader = new FXMLLoader(PlaygroundView.class.getResource("/bytewise/app/PlaygroundView.fxml"));
-        Parent root = loader.load();
-        view = loader.getController();
-        view.init(session);
-        scene = new Scene(root, 1280, 800);
-        var css = getClass().getResource("/bytewise/assets/studio.css"); // the studio's own stylesheet, if built
-        if (css != null) scene.getStylesheets().add(css.toExternalForm());
-        // a stage of our own per test (the primary stage is shared, and a test may resize this one)
-        window = new Stage();
-        window.setScene(scene);
-        window.show();
+        FxTesting.ShownPage<PlaygroundView> shown = FxTesting.show("PlaygroundView.fxml", session);
+        view = shown.view();
+        scene = shown.scene();
+        window = shown.window();
     }
 
     @AfterEach
@@ -78,13 +66,13 @@ class PlaygroundViewTest {
             vm.seed.set(42);
         });
         // temperature typed into its numeric field moves the slider too
-        TextField temp = find(robot, "#temperatureField", TextField.class);
+        TextField temp = FxTesting.find(robot, "#temperatureField", TextField.class);
         robot.interact(() -> {
             temp.setText("0");
             temp.commitValue();
         });
         assertEquals(0.0, vm.temperature.get());
-        Slider tempSlider = find(robot, "#temperatureSlider", Slider.class);
+        Slider tempSlider = FxTesting.find(robot, "#temperatureSlider", Slider.class);
         assertEquals(0.0, tempSlider.getValue());
         robot.interact(() -> tempSlider.setValue(1.5));
         assertEquals("1.50", temp.getText(), "and the slider moves the field");
@@ -101,7 +89,7 @@ class PlaygroundViewTest {
         assertEquals(expected, shown, "the generated text as drawn");
         Text prompt = (Text) view.outputFlow().getChildren().get(0);
         assertEquals("the river ", prompt.getText());
-        Label stats = find(robot, "#statsLabel", Label.class);
+        Label stats = FxTesting.find(robot, "#statsLabel", Label.class);
         assertTrue(stats.getText().contains("bytes/s"), stats.getText());
 
         // hover data: every drawn character knows the distribution behind it
@@ -110,7 +98,7 @@ class PlaygroundViewTest {
         robot.moveTo(some);
         waitUntil("alternatives", () -> view.alternativesChart().barCount() >= PlaygroundViewModel.ALTERNATIVES);
         GeneratedByte b = (GeneratedByte) some.getUserData();
-        Label title = find(robot, "#alternativesTitle", Label.class);
+        Label title = FxTesting.find(robot, "#alternativesTitle", Label.class);
         assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
         assertEquals(1, view.alternativesChart().getChildren().stream()
                 .filter(n -> n.getStyleClass().contains("inspector-bar-highlight")).count(), "the chosen byte");
@@ -156,32 +144,23 @@ class PlaygroundViewTest {
         long seedBefore = vm.seed.get();
         robot.clickOn("#generateButton");
         waitUntil("some bytes", () -> vm.generated().size() > 5);
-        assertFalse(find(robot, "#stopButton", Button.class).isDisabled());
+        assertFalse(FxTesting.find(robot, "#stopButton", Button.class).isDisabled());
         robot.clickOn("#stopButton");
         waitUntil("stopped", () -> !vm.runningProperty().get());
         assertTrue(vm.generated().size() < 4096, "stopped early at " + vm.generated().size());
         assertTrue(vm.statsProperty().get().contains("stopped"), vm.statsProperty().get());
-        assertFalse(find(robot, "#generateButton", Button.class).isDisabled());
+        assertFalse(FxTesting.find(robot, "#generateButton", Button.class).isDisabled());
         assertNotEquals(seedBefore, vm.seed.get(), "a random seed was drawn and shown");
     }
 
     @Test
     void withoutAModelGenerateIsDisabledWithTheReason(FxRobot robot) throws IOException {
         robot.interact(() -> session.model.set(null));
-        Button generate = find(robot, "#generateButton", Button.class);
+        Button generate = FxTesting.find(robot, "#generateButton", Button.class);
         assertTrue(generate.isDisabled());
-        Label reason = find(robot, "#reasonLabel", Label.class);
+        Label reason = FxTesting.find(robot, "#reasonLabel", Label.class);
         assertTrue(reason.isVisible());
         assertEquals(PlaygroundViewModel.NO_MODEL, reason.getText());
         snapshot(scene, "playground-no-model.png");
-    }
-
-    /** Looks a node up on the FX thread (walking the scene graph from the test thread can race its updates). */
-    private static <T extends javafx.scene.Node> T find(FxRobot robot, String query, Class<T> type) {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(query).queryAs(type)).get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

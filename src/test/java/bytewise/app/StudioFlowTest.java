@@ -77,11 +77,7 @@ class StudioFlowTest {
     }
 
     static <T> T fx(Callable<T> c) {
-        try {
-            return WaitForAsyncUtils.asyncFx(c).get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return FxTesting.onFx(c);
     }
 
     static void waitUntil(String what, Callable<Boolean> condition) {
@@ -133,6 +129,15 @@ class StudioFlowTest {
         assertTrue(fx(() -> ((Label) node("#nameLabel")).getText()).contains("essays.txt"));
         assertEquals("valid", fx(() -> ((Label) node("#utf8Label")).getText()));
         screenshot("studio-dataset.png");
+        // before any run, the File menu's save and export say why instead of opening a dialog
+        robot.press(KeyCode.CONTROL).press(KeyCode.S).release(KeyCode.S).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Nothing to save yet: train or open a checkpoint first", fx(session.message::get));
+        robot.press(KeyCode.CONTROL).press(KeyCode.E).release(KeyCode.E).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("No metrics yet: train first", fx(session.message::get));
+        assertEquals(1, fx(() -> robot.listWindows().stream().filter(javafx.stage.Window::isShowing).count()),
+                "no dialog opened");
     }
 
     @Test
