@@ -8,10 +8,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an FX-thread action at most {@code hz} times a second: a request runs it at once when the
- * last run is old enough, otherwise once at the end of the window (so the last request is never
- * lost). The delay is kept by a daemon scheduler, not by an FX animation: an animation keeps the
- * toolkit pulsing 60 times a second, and on a 2-core machine those wake-ups take CPU from training.
+ * Runs an FX-thread action at most about {@code hz} times a second: a request runs it at once when
+ * the last run is old enough, otherwise once at the end of the window (so the last request is never
+ * lost). A request in the last tenth of the window also runs at once: requests that come from
+ * another clock (the training drain) then land in that clock's pulse instead of a pulse of their
+ * own, and each pulse costs a repaint and a frame upload whatever changed. The delay is kept by a
+ * daemon scheduler, not by an FX animation: an animation keeps the toolkit pulsing 60 times a
+ * second, and on a 2-core machine those wake-ups take CPU from training.
  */
 final class FxThrottle {
     private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -20,34 +23,44 @@ final class FxThrottle {
         return t;
     });
 
-    private final long periodNanos;
+    private final long periodNanos, slackNanos;
     private final Runnable action;
     private long last = Long.MIN_VALUE / 2;
+    /** Counts runs; a delayed run scheduled before a later run is stale and does nothing. */
+    private long runs;
     private boolean pending;
 
     FxThrottle(double hz, Runnable action) {
         this.periodNanos = (long) (1e9 / hz);
+        this.slackNanos = periodNanos / 10;
         this.action = action;
     }
 
     /** Call on the FX thread. */
     void request() {
-        if (pending) return;
         long wait = last + periodNanos - System.nanoTime();
-        if (wait <= 0) {
-            run();
-        } else {
+        if (wait <= slackNanos) {
+            run(); // also stands in for a pending delayed run, which then finds itself stale
+        } else if (!pending) {
             pending = true;
+            long scheduledAfter = runs;
             CLOCK.schedule(() -> Platform.runLater(() -> {
-                pending = false;
+                if (runs != scheduledAfter) return;
                 run();
             }), wait, TimeUnit.NANOSECONDS);
         }
     }
 
     private void run() {
+        pending = false;
+        runs++;
         last = System.nanoTime();
         action.run();
+    }
+
+    /** Runs {@code action} on the FX thread after {@code seconds}. */
+    static void later(double seconds, Runnable action) {
+        CLOCK.schedule(() -> Platform.runLater(action), (long) (seconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
     /** Calls {@code task} every {@code 1/hz} s on the clock thread until the returned handle is cancelled. */

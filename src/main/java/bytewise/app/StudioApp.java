@@ -81,13 +81,15 @@ public final class StudioApp extends Application {
         DatasetViewModel data = DatasetViewModel.of(session);
         var opening = !args.isEmpty() && !args.get(0).isBlank() ? data.open(Path.of(args.get(0))) : data.openSample();
         boolean autoTrain = Boolean.getBoolean("bytewise.studio.train");
+        // seconds between the Training page showing and the run starting, as a user's click would be
+        double trainAfter = Double.parseDouble(System.getProperty("bytewise.studio.trainAfter", "0"));
         opening.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> javafx.application.Platform
                 .runLater(() -> {
                     session.message.set(session.message.get() + " · the " + presetName
                             + " preset is selected: press Train (Ctrl+Enter) to start");
                     if (autoTrain) {
                         session.page.set("training");
-                        TrainingService.of(session).train();
+                        FxThrottle.later(trainAfter, () -> TrainingService.of(session).train());
                     }
                 }));
         stage.show();

@@ -38,4 +38,32 @@ class FxThrottleTest {
         onFx(t::request);
         assertEquals(3, runs.get(), "after a quiet window a request runs at once");
     }
+
+    @Test
+    void aRequestInTheLastTenthOfTheWindowRunsAtOnce() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        FxThrottle t = new FxThrottle(1, runs::incrementAndGet); // 1 s window, 100 ms slack
+        onFx(t::request);
+        assertEquals(1, runs.get());
+        Thread.sleep(950);
+        onFx(t::request);
+        assertEquals(2, runs.get(), "a request 50 ms before the window ends joins the caller's pulse instead of waiting");
+        onFx(t::request);
+        assertEquals(2, runs.get(), "right after a run the next request waits");
+    }
+
+    @Test
+    void aDelayedRunOvertakenByAnEarlyOneDoesNothing() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        FxThrottle t = new FxThrottle(1, runs::incrementAndGet);
+        onFx(t::request);
+        Thread.sleep(500);
+        onFx(t::request); // 500 ms left: scheduled for the end of the window
+        Thread.sleep(450);
+        onFx(t::request); // in the slack: runs now, in place of the scheduled run
+        assertEquals(2, runs.get());
+        Thread.sleep(500);
+        onFx(() -> { });
+        assertEquals(2, runs.get(), "the scheduled run found a newer run and did not repeat it");
+    }
 }
