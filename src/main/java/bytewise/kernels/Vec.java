@@ -23,6 +23,11 @@ public final class Vec {
 
     private Vec() {}
 
+    /** Floats per vector. */
+    public static int length() {
+        return L;
+    }
+
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] butterfly() {
         int steps = Integer.numberOfTrailingZeros(L);
@@ -34,10 +39,28 @@ public final class Vec {
         return s;
     }
 
-    /** Sum of the lanes in a fixed pairwise order, identical interpreted and compiled. */
+    /**
+     * Sum of the lanes in a fixed pairwise order, identical interpreted and compiled. A loop, not
+     * written out: C2 inlines it into kernels that sum eight accumulators (matvec2) within its node
+     * budget. A vector passed to a call C2 did not inline is boxed on the heap, though; see
+     * {@link #sumStoredLanes} for kernels that spend their budget on exp.
+     */
     public static float sumLanes(FloatVector v) {
         for (VectorShuffle<Float> s : BUTTERFLY) v = v.add(v.rearrange(s));
         return v.lane(0);
+    }
+
+    /**
+     * {@link #sumLanes} of the L floats stored at buf[at..]: the same pairwise order, so the same
+     * bits. For kernels where C2 may decline to inline sumLanes (its node budget spent on exp):
+     * the caller stores its accumulator with {@code intoArray}, and no vector is passed to a call.
+     * Overwrites the L floats.
+     */
+    public static float sumStoredLanes(float[] buf, int at) {
+        for (int d = L / 2; d >= 1; d /= 2) {
+            for (int i = 0; i < d; i++) buf[at + i] += buf[at + i + d];
+        }
+        return buf[at];
     }
 
     static VectorMask<Float> tail(int i, int n) {

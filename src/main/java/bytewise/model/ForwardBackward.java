@@ -1,6 +1,7 @@
 package bytewise.model;
 
 import bytewise.BytewiseException;
+import bytewise.kernels.Attention;
 import bytewise.kernels.Kernels;
 import bytewise.kernels.MatMul;
 import bytewise.kernels.Vec;
@@ -86,7 +87,7 @@ public final class ForwardBackward {
         datty = training ? alloc(BT * C) : null;
         dfch = training ? alloc(BT * 4 * C) : null;
         dqkv = training ? alloc(BT * 3 * C) : null;
-        attScratch = new float[pool.size()][T];
+        attScratch = new float[pool.size()][Attention.scratchSize(T, C, NH)];
         rowLoss = new double[(int) BT];
         inputs = new int[(int) BT];
         targets = new int[(int) BT];
@@ -201,7 +202,8 @@ public final class ForwardBackward {
             pool.forRange(BT, (r0, r1) -> Kernels.layerNormForward(ln1, lo, ln1Mean, lr, ln1Rstd, lr, resid, residOff,
                     params, lay.ln1w(li), params, lay.ln1b(li), r0, r1, C));
             mm.forward(qkv, lq, ln1, lo, params, lay.qkvw(l), params, lay.qkvb(l), BT, C, 3 * C, false);
-            pool.forRange(b * NH, (p0, p1) -> Kernels.attentionForward(atty, lo, att, la, qkv, lq, n, C, NH, p0, p1));
+            pool.forChunks(b * NH, 4 * pool.size(), (p0, p1, w) ->
+                    Attention.forward(atty, lo, att, la, qkv, lq, n, C, NH, p0, p1, attScratch[w]));
             pool.forRange(BT, (r0, r1) -> System.arraycopy(resid, residOff + r0 * C, residual2, lo + r0 * C, (r1 - r0) * C));
             mm.forward(residual2, lo, atty, lo, params, lay.attprojw(l), params, lay.attprojb(l), BT, C, C, true);
             pool.forRange(BT, (r0, r1) -> Kernels.layerNormForward(ln2, lo, ln2Mean, lr, ln2Rstd, lr, residual2, lo,
@@ -270,7 +272,7 @@ public final class ForwardBackward {
                     params, lay.attprojw(l), BT, C, C);
             clear(dqkv, BT * 3 * C);
             pool.forChunks(b * NH, 4 * pool.size(), (p0, p1, w) ->
-                    Kernels.attentionBackward(dqkv, 0, datty, 0, att, la, qkv, lq, T, C, NH, p0, p1, attScratch[w]));
+                    Attention.backward(dqkv, 0, datty, 0, att, la, qkv, lq, T, C, NH, p0, p1, attScratch[w]));
             clear(dln, BT * C);
             mm.backward(dln, 0, grads, lay.qkvw(l), grads, lay.qkvb(l), dqkv, 0, ln1, lo, params, lay.qkvw(l), BT, C, 3 * C);
             layerNormBackward(lay.ln1w(l), lay.ln1b(l), resid, residOff, ln1Mean, ln1Rstd, lr, BT);

@@ -1,5 +1,6 @@
 package bytewise.sample;
 
+import bytewise.kernels.Attention;
 import bytewise.kernels.Kernels;
 import bytewise.kernels.Vec;
 import bytewise.kernels.WorkerPool;
@@ -69,7 +70,8 @@ public final class Decoder {
         x = new float[2 * C];
         ln = new float[2 * C];
         qkv = new float[2 * 3 * C];
-        att = new float[this.pool.size()][T];
+        // a padded row for the softmax, then L floats for its lane sum (Attention.softmaxRow)
+        att = new float[this.pool.size()][Attention.roundUp(T, Vec.length()) + Vec.length()];
         y = new float[2 * C];
         h = new float[2 * 4 * C];
         hg = new float[2 * 4 * C];
@@ -197,10 +199,9 @@ public final class Decoder {
             for (int hd = h0; hd < h1; hd++) {
                 int o = hd * hs;
                 for (int u = 0; u <= at; u++) att[u] = Vec.dot(qkv, q + o, kc, cache + u * C + o, hs) * scale;
-                float max = Vec.max(att, 0, at + 1);
-                float sum = Vec.expShiftInPlace(att, 0, at + 1, max);
+                Attention.softmaxRow(att, 0, at + 1, att, att.length - Vec.length());
                 java.util.Arrays.fill(y, r * C + o, r * C + o + hs, 0f);
-                for (int u = 0; u <= at; u++) Vec.axpy(att[u] / sum, vc, cache + u * C + o, y, r * C + o, hs);
+                for (int u = 0; u <= at; u++) Vec.axpy(att[u], vc, cache + u * C + o, y, r * C + o, hs);
             }
         }
     }

@@ -40,6 +40,23 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void storedLaneSumHasTheBitsOfTheVectorLaneSum() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        for (int trial = 0; trial < 200; trial++) {
+            // magnitudes spread over many binades, so a different order would round differently
+            float[] lanes = new float[L];
+            for (int i = 0; i < L; i++) lanes[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(-3, 4)));
+            float vector = Vec.sumLanes(jdk.incubator.vector.FloatVector.fromArray(
+                    jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, lanes, 0));
+            float[] buf = new float[L + 3];
+            System.arraycopy(lanes, 0, buf, 3, L);
+            assertEquals(Float.floatToRawIntBits(vector), Float.floatToRawIntBits(Vec.sumStoredLanes(buf, 3)),
+                    "trial " + trial);
+        }
+    }
+
     // ================================================================ LayerNorm
 
     private static final int[] LN_CHANNELS = {7, 16, 48, 128};
@@ -505,9 +522,47 @@ class KernelsTest {
 
     // ================================================================ attention
 
-    /** (T, C, NH): one position, short, longer than a vector; head sizes 16, 16 and 10 (scalar tails). */
+    /**
+     * (T, C, NH): one position, short, longer than a vector, whole vectors; head sizes 16, 16, 10 and
+     * 40 (padded to whole vectors in the scratch) and 32 (the small preset's).
+     */
     private static final int[][] ATT_SHAPES = {
-            {1, 32, 2}, {5, 32, 2}, {33, 32, 2}, {1, 48, 3}, {5, 48, 3}, {33, 48, 3}, {5, 20, 2}, {33, 20, 2}};
+            {1, 32, 2}, {5, 32, 2}, {33, 32, 2}, {1, 48, 3}, {5, 48, 3}, {33, 48, 3}, {5, 20, 2}, {33, 20, 2},
+            {17, 80, 2}, {64, 64, 2}};
+
+    @Test
+    void softmaxRowMatchesReferenceAndZeroesTheRestOfItsLastVector() {
+        int L = Vec.length();
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int n = 1; n <= 3 * L + 1; n++) {
+            int ro = 3, end = ro + Attention.roundUp(n, L);
+            float[] row = new float[end + 5 + L];
+            Arrays.fill(row, Float.NaN); // stale floats past n must not matter
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                row[ro + j] = (float) (rng.nextGaussian() * 4);
+                max = Math.max(max, row[ro + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) sum += Math.exp(row[ro + j] - max);
+            float[] in = row.clone();
+            Attention.softmaxRow(row, ro, n, row, end + 5);
+            for (int j = 0; j < n; j++) {
+                double want = Math.exp(in[ro + j] - max) / sum;
+                assertNear("n=" + n + " p[" + j + "]", want, row[ro + j], 1e-6 * (want + 1e-3));
+            }
+            for (int j = ro + n; j < end; j++) assertEquals(0f, row[j], "n=" + n + " zero past the row at " + j);
+            for (int j = 0; j < ro; j++) assertTrue(Float.isNaN(row[j]), "n=" + n + " untouched before the row");
+            for (int j = end; j < end + 5; j++) assertTrue(Float.isNaN(row[j]), "n=" + n + " untouched after the vector");
+        }
+    }
+
+    /** Scratch full of NaN: every float the kernels read from it must be written first. */
+    private static float[] staleScratch(int T, int C, int nh) {
+        float[] s = new float[Attention.scratchSize(T, C, nh)];
+        Arrays.fill(s, Float.NaN);
+        return s;
+    }
     private static final int B = 2;
 
     @Test
@@ -524,7 +579,7 @@ class KernelsTest {
             float[] out = new float[outOff + B * T * C + 2], att = new float[attOff + B * nh * T * T + 2];
             Arrays.fill(out, 9f);
             Arrays.fill(att, 9f);
-            Kernels.attentionForward(out, outOff, att, attOff, pad(qkv, qkvOff, 3, 0f), qkvOff, T, C, nh, 0, B * nh);
+            Attention.forward(out, outOff, att, attOff, pad(qkv, qkvOff, 3, 0f), qkvOff, T, C, nh, 0, B * nh, new float[Attention.scratchSize(T, C, nh)]);
             for (int i = 0; i < B * T * C; i++) {
                 assertNear(shape + " out[" + i + "]", refOut[i], out[outOff + i], 1e-5 * (1 + Math.abs(refOut[i])));
             }
@@ -547,11 +602,11 @@ class KernelsTest {
             for (int i = 0; i < outOff; i++) assertEquals(9f, out[i]);
             for (int i = outOff + B * T * C; i < out.length; i++) assertEquals(9f, out[i]);
 
-            // pairs split as the worker pool splits them: the same bits
+            // pairs split as the worker pool splits them, one half on a stale scratch: the same bits
             float[] out2 = new float[B * T * C], att2 = new float[B * nh * T * T];
             int cut = 1 + (B * nh) / 3;
-            Kernels.attentionForward(out2, 0, att2, 0, qkv, 0, T, C, nh, cut, B * nh);
-            Kernels.attentionForward(out2, 0, att2, 0, qkv, 0, T, C, nh, 0, cut);
+            Attention.forward(out2, 0, att2, 0, qkv, 0, T, C, nh, cut, B * nh, staleScratch(T, C, nh));
+            Attention.forward(out2, 0, att2, 0, qkv, 0, T, C, nh, 0, cut, new float[Attention.scratchSize(T, C, nh)]);
             for (int i = 0; i < B * T * C; i++) assertEquals(out[outOff + i], out2[i], 0f, shape + " split pairs, out " + i);
         }
     }
@@ -573,20 +628,19 @@ class KernelsTest {
 
             int dqkvOff = 4, doutOff = 3, attOff = 2, qkvOff = 5;
             float[] dqkv = pad(dqkv0, dqkvOff, 3, 7f);
-            float[] scratch = new float[T];
-            Kernels.attentionBackward(dqkv, dqkvOff, pad(dout, doutOff, 1, 0f), doutOff, pad(att, attOff, 1, 0f),
-                    attOff, pad(qkv, qkvOff, 1, 0f), qkvOff, T, C, nh, 0, B * nh, scratch);
+            Attention.backward(dqkv, dqkvOff, pad(dout, doutOff, 1, 0f), doutOff, pad(att, attOff, 1, 0f),
+                    attOff, pad(qkv, qkvOff, 1, 0f), qkvOff, T, C, nh, 0, B * nh, new float[Attention.scratchSize(T, C, nh)]);
             for (int i = 0; i < ref.length; i++) {
                 assertNear(shape + " dqkv[" + i + "]", ref[i], dqkv[dqkvOff + i], 1e-5 * (1 + Math.abs(ref[i])));
             }
             for (int i = 0; i < dqkvOff; i++) assertEquals(7f, dqkv[i]);
             for (int i = dqkvOff + ref.length; i < dqkv.length; i++) assertEquals(7f, dqkv[i]);
 
-            // pairs in two ranges with their own scratch: the same bits
+            // pairs in two ranges with their own scratch, one stale: the same bits
             float[] split = dqkv0.clone();
             int cut = (B * nh) / 2;
-            Kernels.attentionBackward(split, 0, dout, 0, att, 0, qkv, 0, T, C, nh, cut, B * nh, new float[T]);
-            Kernels.attentionBackward(split, 0, dout, 0, att, 0, qkv, 0, T, C, nh, 0, cut, new float[T]);
+            Attention.backward(split, 0, dout, 0, att, 0, qkv, 0, T, C, nh, cut, B * nh, staleScratch(T, C, nh));
+            Attention.backward(split, 0, dout, 0, att, 0, qkv, 0, T, C, nh, 0, cut, new float[Attention.scratchSize(T, C, nh)]);
             for (int i = 0; i < ref.length; i++) assertEquals(dqkv[dqkvOff + i], split[i], 0f, shape + " split pairs " + i);
         }
     }
@@ -633,9 +687,9 @@ class KernelsTest {
             float[] qkv = gaussian(rng, B * T * 3 * C, 0, 1.2);
             float[] g = gaussian(rng, B * T * C, 0, 1);
             float[] out = new float[B * T * C], att = new float[B * nh * T * T];
-            Kernels.attentionForward(out, 0, att, 0, qkv, 0, T, C, nh, 0, B * nh);
+            Attention.forward(out, 0, att, 0, qkv, 0, T, C, nh, 0, B * nh, new float[Attention.scratchSize(T, C, nh)]);
             float[] dqkv = new float[qkv.length];
-            Kernels.attentionBackward(dqkv, 0, g, 0, att, 0, qkv, 0, T, C, nh, 0, B * nh, new float[T]);
+            Attention.backward(dqkv, 0, g, 0, att, 0, qkv, 0, T, C, nh, 0, B * nh, new float[Attention.scratchSize(T, C, nh)]);
             double[] x = GradCheck.toDouble(qkv), gD = GradCheck.toDouble(g);
             GradCheck.check("T=" + T + " C=" + C + " NH=" + nh + " attention dqkv", dqkv, 0, x, every,
                     () -> attentionLoss(x, gD, B, T, C, nh));
