@@ -31,14 +31,10 @@ public final class Attention {
 
     private Attention() {}
 
-    public static int roundUp(int n, int m) {
-        return (n + m - 1) / m * m;
-    }
-
     /** Floats of scratch one worker needs for {@link #forward} and {@link #backward} at this shape. */
     public static int scratchSize(int T, int C, int nh) {
-        int hs = C / nh, tp = roundUp(T, L), hp = roundUp(hs, L);
-        int forward = hs * tp + T * hp + tp + hp + L;
+        int hs = C / nh, tp = Gemm.roundUp(T, L), hp = Gemm.roundUp(hs, L);
+        int forward = hs * tp + T * hp + rowRoom(T) + hp;
         int backward = hs * tp + 6 * T * hp + T * tp + tp + L;
         return Math.max(forward, backward);
     }
@@ -50,9 +46,9 @@ public final class Attention {
      */
     public static void forward(float[] out, int outOff, float[] att, int attOff, float[] qkv, int qkvOff,
                                int T, int C, int nh, int p0, int p1, float[] scratch) {
-        int hs = C / nh, C3 = 3 * C, tp = roundUp(T, L), hp = roundUp(hs, L);
+        int hs = C / nh, C3 = 3 * C, tp = Gemm.roundUp(T, L), hp = Gemm.roundUp(hs, L);
         float scale = (float) (1.0 / Math.sqrt(hs));
-        int kt = 0, vs = kt + hs * tp, row = vs + T * hp, orow = row + tp, red = orow + hp;
+        int kt = 0, vs = kt + hs * tp, row = vs + T * hp, orow = row + rowRoom(T);
         for (int p = p0; p < p1; p++) {
             int b = p / nh, h = p % nh;
             int base = qkvOff + b * T * C3 + h * hs;
@@ -61,7 +57,7 @@ public final class Attention {
             for (int t = 0; t < T; t++) {
                 int n = t + 1;
                 scores(qkv, base + t * C3, scratch, kt, tp, hs, n, scale, scratch, row);
-                softmaxRow(scratch, row, n, scratch, red);
+                softmaxRow(scratch, row, n);
                 System.arraycopy(scratch, row, att, attOff + (p * T + t) * T, n);
                 weightedRows(scratch, row, n, scratch, vs, hp, scratch, orow);
                 System.arraycopy(scratch, orow, out, outOff + (b * T + t) * C + h * hs, hs);
@@ -75,7 +71,7 @@ public final class Attention {
      */
     public static void backward(float[] dqkv, int dqkvOff, float[] dout, int doutOff, float[] att, int attOff,
                                 float[] qkv, int qkvOff, int T, int C, int nh, int p0, int p1, float[] scratch) {
-        int hs = C / nh, C3 = 3 * C, tp = roundUp(T, L), hp = roundUp(hs, L);
+        int hs = C / nh, C3 = 3 * C, tp = Gemm.roundUp(T, L), hp = Gemm.roundUp(hs, L);
         float scale = (float) (1.0 / Math.sqrt(hs));
         int vt = 0, qs = vt + hs * tp, ks = qs + T * hp, dys = ks + T * hp;
         int dq = dys + T * hp, dk = dq + T * hp, dv = dk + T * hp, dpre = dv + T * hp, prow = dpre + T * tp;
@@ -89,7 +85,7 @@ public final class Attention {
             gatherRows(qkv, base + C, C3, T, hs, scratch, ks, hp);
             gatherRows(dout, doutOff + b * T * C + h * hs, C, T, hs, scratch, dys, hp);
             for (int t = 0; t < T; t++) {
-                int n = t + 1, nb = roundUp(n, L);
+                int n = t + 1, nb = Gemm.roundUp(n, L);
                 // the row's probabilities, zero past the causal end
                 System.arraycopy(att, a0 + t * T, scratch, prow, n);
                 java.util.Arrays.fill(scratch, prow + n, prow + nb, 0f);
@@ -148,14 +144,20 @@ public final class Attention {
         }
     }
 
+    /** Floats {@link #softmaxRow} uses from its row's start: the row in whole vectors, then L for its lane sum. */
+    public static int rowRoom(int n) {
+        return Gemm.roundUp(n, L) + L;
+    }
+
     /**
-     * row[ro, ro + n) → its softmax, in place; the rest of the last vector, up to
-     * {@code ro + roundUp(n, L)}, → 0, so the row needs that much room. {@code red} gives L floats
-     * for the lane sum ({@link Vec#sumStoredLanes}).
+     * row[ro, ro + n) → its softmax, in place. The rest of the row's last vector becomes 0 and the
+     * L floats after it hold the lane sum ({@link Vec#sumStoredLanes}): the row needs
+     * {@link #rowRoom}(n) floats.
      */
-    public static void softmaxRow(float[] row, int ro, int n, float[] red, int at) {
+    public static void softmaxRow(float[] row, int ro, int n) {
+        int end = ro + Gemm.roundUp(n, L);
         // zeros past n (stale floats, even NaN, must not reach the sum: 0 · NaN is NaN)
-        java.util.Arrays.fill(row, ro + n, ro + roundUp(n, L), 0f);
+        java.util.Arrays.fill(row, ro + n, end, 0f);
         int full = n / L * L;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < full; j += L) vmax = vmax.max(FloatVector.fromArray(S, row, ro + j));
@@ -168,8 +170,8 @@ public final class Attention {
             e.intoArray(row, ro + j);
             acc = acc.add(e);
         }
-        acc.intoArray(red, at);
-        FloatVector inv = FloatVector.broadcast(S, 1f / Vec.sumStoredLanes(red, at));
+        acc.intoArray(row, end);
+        FloatVector inv = FloatVector.broadcast(S, 1f / Vec.sumStoredLanes(row, end));
         for (int j = 0; j < n; j += L) FloatVector.fromArray(S, row, ro + j).mul(inv).intoArray(row, ro + j);
     }
 

@@ -40,6 +40,7 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /** n rounded up to a multiple of m. */
     static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
     }

@@ -23,11 +23,6 @@ public final class Vec {
 
     private Vec() {}
 
-    /** Floats per vector. */
-    public static int length() {
-        return L;
-    }
-
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] butterfly() {
         int steps = Integer.numberOfTrailingZeros(L);

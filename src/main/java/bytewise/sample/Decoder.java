@@ -70,8 +70,7 @@ public final class Decoder {
         x = new float[2 * C];
         ln = new float[2 * C];
         qkv = new float[2 * 3 * C];
-        // a padded row for the softmax, then L floats for its lane sum (Attention.softmaxRow)
-        att = new float[this.pool.size()][Attention.roundUp(T, Vec.length()) + Vec.length()];
+        att = new float[this.pool.size()][Attention.rowRoom(T)];
         y = new float[2 * C];
         h = new float[2 * 4 * C];
         hg = new float[2 * 4 * C];
@@ -199,7 +198,7 @@ public final class Decoder {
             for (int hd = h0; hd < h1; hd++) {
                 int o = hd * hs;
                 for (int u = 0; u <= at; u++) att[u] = Vec.dot(qkv, q + o, kc, cache + u * C + o, hs) * scale;
-                Attention.softmaxRow(att, 0, at + 1, att, att.length - Vec.length());
+                Attention.softmaxRow(att, 0, at + 1);
                 java.util.Arrays.fill(y, r * C + o, r * C + o + hs, 0f);
                 for (int u = 0; u <= at; u++) Vec.axpy(att[u], vc, cache + u * C + o, y, r * C + o, hs);
             }
