@@ -112,7 +112,8 @@ public final class HyperparametersViewModel {
         });
         session.corpus.addListener((o, a, b) -> validate());
         session.valFraction.addListener((o, a, b) -> validate());
-        session.lastTokensPerSecond.addListener((o, a, b) -> validate());
+        // set at every drain while a run trains: only the time estimate depends on it
+        session.lastTokensPerSecond.addListener((o, a, b) -> timeText.set(timeEstimate(estimated)));
         session.settings.addListener((o, a, p) -> {
             if (!writing && p != null) apply(p);
         });
@@ -242,6 +243,7 @@ public final class HyperparametersViewModel {
     public void validate() {
         lastEngineError = null;
         Preset p = build(true);
+        estimated = p;
         String why = "";
         if (p == null) {
             if (lastEngineError != null) why = lastEngineError;
@@ -266,11 +268,7 @@ public final class HyperparametersViewModel {
             memoryText.set(DatasetViewModel.humanBytes(bytes));
             double flopsStep = m.flopsPerToken() * t.batch() * m.seqLen();
             flopsText.set(flops(flopsStep));
-            double tps = session.lastTokensPerSecond.get();
-            timeText.set(Double.isFinite(tps) && tps > 0
-                    ? duration((double) t.steps() * t.batch() * m.seqLen() / tps)
-                    + String.format(Locale.ROOT, " at %,.0f tok/s (last run)", tps)
-                    : "— (train once to measure speed)");
+            timeText.set(timeEstimate(p));
             try {
                 if (t.warmup() > t.steps())
                     throw new BytewiseException("warmup (" + t.warmup() + ") is longer than the run (" + t.steps() + " steps)");
@@ -290,6 +288,18 @@ public final class HyperparametersViewModel {
                 writing = false;
             }
         }
+    }
+
+    private Preset estimated; // the settings the derived figures were computed for, null when invalid
+
+    private String timeEstimate(Preset p) {
+        if (p == null) return "—";
+        double tps = session.lastTokensPerSecond.get();
+        TrainConfig t = p.training();
+        return Double.isFinite(tps) && tps > 0
+                ? duration((double) t.steps() * t.batch() * p.model().seqLen() / tps)
+                + String.format(Locale.ROOT, " at %,.0f tok/s (last run)", tps)
+                : "— (train once to measure speed)";
     }
 
     public void savePreset(Path file) {

@@ -8,6 +8,7 @@ import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
@@ -49,6 +50,7 @@ public final class InspectorView implements SessionAware {
     @FXML private Region legend;
     @FXML private ProgressBar trialsProgress;
     @FXML private TableView<SanityResult> trialsTable;
+    @FXML private ScrollPane barsScroll, stripScroll;
 
     private InspectorViewModel vm;
     // bidirectional bindings hold weak references: keep the adapters alive
@@ -59,6 +61,8 @@ public final class InspectorView implements SessionAware {
 
     @FXML
     private void initialize() {
+        LiveScroll.uncache(barsScroll); // both redraw whenever the training run publishes new weights
+        LiveScroll.uncache(stripScroll);
         legend.setStyle("-fx-background-color: linear-gradient(to right, " + heat(0) + ", " + heat(1) + ");"
                 + " -fx-border-color: -color-border-default;");
         legendMax.setText(String.format(Locale.ROOT, "≥ %.0f", SURPRISAL_SCALE));

@@ -53,6 +53,7 @@ public final class PlaygroundView implements SessionAware {
 
     @FXML
     private void initialize() {
+        LiveScroll.uncache(outputScroll); // text streams into it byte by byte
         bindSlider(temperatureSlider, temperatureField, vm.temperature, 0.05, decimal(2, vm.temperature));
         bindSlider(topKSlider, topKField, vm.topK, 1, integer(vm.topK));
         bindSlider(topPSlider, topPField, vm.topP, 0.01, decimal(2, vm.topP));

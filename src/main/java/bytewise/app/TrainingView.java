@@ -1,8 +1,11 @@
 package bytewise.app;
 
+import bytewise.train.TrainConfig;
+
 import javafx.beans.binding.Bindings;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.fxml.FXML;
+import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
@@ -10,6 +13,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
@@ -23,6 +27,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import javafx.scene.shape.Circle;
 import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
@@ -34,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -65,6 +71,8 @@ public final class TrainingView implements SessionAware {
     @FXML private LossChart chart;
     @FXML private FlowPane runsPane;
     @FXML private Canvas lrCanvas;
+    @FXML private Circle lrMarker;
+    @FXML private ScrollPane sideScroll;
     @FXML private TextArea sampleArea;
     @FXML private Spinner<Integer> autosaveSpinner;
     @FXML private CheckBox continueCheck;
@@ -78,6 +86,7 @@ public final class TrainingView implements SessionAware {
     public void init(Session session) {
         this.session = session;
         service = TrainingService.of(session);
+        LiveScroll.uncache(sideScroll);
 
         trainButton.disableProperty().bind(service.canTrain.not());
         pauseButton.disableProperty().bind(service.canPause.not());
@@ -177,7 +186,7 @@ public final class TrainingView implements SessionAware {
             redraw();
             drawSchedule();
         });
-        session.runStep.addListener((o, a, b) -> drawSchedule());
+        session.runStep.addListener((o, a, b) -> placeScheduleMarker());
         session.settings.addListener((o, a, b) -> drawSchedule());
         chart.setOnMessage(session.message::set);
         chart.sceneProperty().addListener((o, a, scene) -> {
@@ -279,14 +288,30 @@ public final class TrainingView implements SessionAware {
 
     // ------------------------------------------------------------------ learning-rate schedule
 
+    private TrainConfig scheduleShown; // what lrCanvas holds, so a new step only moves the marker
+    private double schedulePeak;
+
+    /** The schedule of the run (or of the settings when idle) on lrCanvas, redrawn only when it changes. */
     private void drawSchedule() {
+        RunData r = service.current.get();
+        TrainConfig tc = service.active.get() && r != null ? r.config
+                : session.settings.get() != null ? session.settings.get().training() : null;
+        if (tc != null && tc.steps() <= 0) tc = null;
+        if (!Objects.equals(tc, scheduleShown)) {
+            scheduleShown = tc;
+            schedulePeak = paintSchedule(tc);
+        }
+        placeScheduleMarker();
+    }
+
+    private static final double LR_PAD = 4, LR_TOP = 20;
+
+    /** Draws the schedule's curve and returns its peak (0 when there is nothing to draw). */
+    private double paintSchedule(TrainConfig tc) {
         GraphicsContext g = lrCanvas.getGraphicsContext2D();
         double w = lrCanvas.getWidth(), h = lrCanvas.getHeight();
         g.clearRect(0, 0, w, h);
-        RunData r = service.current.get();
-        bytewise.train.TrainConfig tc = service.active.get() && r != null ? r.config
-                : session.settings.get() != null ? session.settings.get().training() : null;
-        if (tc == null || tc.steps() <= 0) return;
+        if (tc == null) return 0;
         int n = Math.min(200, tc.steps());
         double max = 0;
         double[] v = new double[n + 1];
@@ -294,32 +319,40 @@ public final class TrainingView implements SessionAware {
             v[i] = tc.learningRate((long) ((double) i / n * Math.max(0, tc.steps() - 1)));
             max = Math.max(max, v[i]);
         }
-        if (max <= 0) return;
-        double pad = 4, top = 20;
-        Color line = Color.web("#2f81f7");
+        if (max <= 0) return 0;
         g.setStroke(Color.gray(0.6, 0.6));
         g.setLineWidth(1);
-        g.strokeLine(pad, h - pad, w - pad, h - pad);
-        g.setStroke(line);
+        g.strokeLine(LR_PAD, h - LR_PAD, w - LR_PAD, h - LR_PAD);
+        g.setStroke(Color.web("#2f81f7"));
         g.setLineWidth(1.5);
         g.beginPath();
         for (int i = 0; i <= n; i++) {
-            double px = pad + (w - 2 * pad) * i / n, py = h - pad - (h - pad - top) * v[i] / max;
+            double px = LR_PAD + (w - 2 * LR_PAD) * i / n, py = h - LR_PAD - (h - LR_PAD - LR_TOP) * v[i] / max;
             if (i == 0) g.moveTo(px, py);
             else g.lineTo(px, py);
         }
         g.stroke();
         g.setFill(Color.gray(0.5));
         g.setFont(javafx.scene.text.Font.font(10));
-        g.fillText(String.format(Locale.ROOT, "learning-rate schedule (peak %.1e)", max), pad, 10);
+        g.fillText(String.format(Locale.ROOT, "learning-rate schedule (peak %.1e)", max), LR_PAD, 10);
+        return max;
+    }
+
+    /** The current step's point on the curve: a node moved over the canvas, not a repaint of it. */
+    private void placeScheduleMarker() {
+        TrainConfig tc = scheduleShown;
         long step = session.runStep.get();
-        if (step > 0 && step <= tc.steps()) {
-            double cur = tc.learningRate(step - 1);
-            double px = pad + (w - 2 * pad) * (step - 1) / Math.max(1, tc.steps() - 1);
-            double py = h - pad - (h - pad - top) * cur / max;
-            g.setFill(Color.web("#e5534b"));
-            g.fillOval(px - 4, py - 4, 8, 8);
-        }
+        boolean show = tc != null && schedulePeak > 0 && step > 0 && step <= tc.steps();
+        lrMarker.setVisible(show);
+        if (!show) return;
+        double w = lrCanvas.getWidth(), h = lrCanvas.getHeight();
+        lrMarker.setCenterX(LR_PAD + (w - 2 * LR_PAD) * (step - 1) / Math.max(1, tc.steps() - 1));
+        lrMarker.setCenterY(h - LR_PAD - (h - LR_PAD - LR_TOP) * tc.learningRate(step - 1) / schedulePeak);
+    }
+
+    /** Where the schedule marker is, in lrCanvas coordinates, or null when hidden (tests use it). */
+    Point2D scheduleMarker() {
+        return lrMarker.isVisible() ? new Point2D(lrMarker.getCenterX(), lrMarker.getCenterY()) : null;
     }
 
     // ------------------------------------------------------------------ actions

@@ -149,4 +149,23 @@ class LossChartTest {
         assertEquals(5, LossChart.niceTick(40));
         assertEquals(0.2, LossChart.niceTick(1.6), 1e-12);
     }
+
+    @Test
+    void aValidationDotIsTheRunsColourInAWhiteRing() throws Exception {
+        javafx.scene.image.Image dot = fx(() -> LossChart.paintDot(Color.web("#2f81f7")));
+        var r = dot.getPixelReader();
+        int c = (int) dot.getWidth() / 2;
+        assertEquals(Color.web("#2f81f7"), r.getColor(c, c), "the centre is the run's colour");
+        int white = 0; // pixels of the ring: white (no colour mixed in) and mostly covered
+        for (int y = 0; y < dot.getHeight(); y++)
+            for (int x = 0; x < dot.getWidth(); x++) {
+                Color p = r.getColor(x, y);
+                if (p.getRed() > 0.95 && p.getGreen() > 0.95 && p.getBlue() > 0.95 && p.getOpacity() > 0.4) white++;
+            }
+        assertTrue(white >= 8, "a white ring around the disc: " + white + " white pixels");
+        assertEquals(0, r.getColor(0, 0).getOpacity(), 1e-9, "the corners are transparent");
+        for (int y = 0; y < dot.getHeight(); y++) // symmetric about the centre
+            for (int x = 0; x < dot.getWidth(); x++)
+                assertEquals(r.getColor(x, y), r.getColor((int) dot.getWidth() - 1 - x, y), x + "," + y);
+    }
 }

@@ -264,6 +264,9 @@ class StudioFlowTest {
                 && session.runStep.get() > 20 && svc.valLoss.get() > 0);
         String stepText = fx(() -> ((Label) node("#status-step")).getText());
         assertTrue(stepText.matches("step [0-9,]+ / 100,000"), stepText);
+        javafx.geometry.Point2D marker = fx(view::scheduleMarker);
+        assertNotNull(marker, "the learning-rate schedule marks the current step");
+        assertTrue(marker.getX() > 0 && marker.getX() < 250 && marker.getY() > 0 && marker.getY() < 60, marker.toString());
         waitUntil("a sample appears", () -> !svc.sample.get().isEmpty());
         waitUntil("weights are published", () -> session.model.get() != null);
         screenshot("studio-training-running.png");
@@ -280,6 +283,7 @@ class StudioFlowTest {
         waitUntil("the run stops", () -> svc.state.get() == TrainingService.State.STOPPED);
         long step = fx(session.runStep::get);
         assertEquals(step, fx(session.modelStep::get), "the final weights are published");
+        assertTrue(fx(view::scheduleMarker).getX() > marker.getX(), "the marker moved on with the steps");
 
         Path prefix = tmp.resolve("ckpt/model");
         fx(() -> svc.saveCheckpoint(prefix));

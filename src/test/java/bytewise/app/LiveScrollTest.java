@@ -1,0 +1,41 @@
+package bytewise.app;
+
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.HBox;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** ScrollPanes around live content paint what changed, not their whole viewport through a bitmap cache. */
+class LiveScrollTest {
+    @BeforeAll
+    static void toolkit() throws Exception {
+        org.testfx.api.FxToolkit.registerPrimaryStage();
+    }
+
+    private static Node viewport(ScrollPane pane) {
+        return pane.getChildrenUnmodifiable().stream().filter(n -> n.getStyleClass().contains("viewport"))
+                .findFirst().orElseThrow(() -> new AssertionError("no viewport in " + pane.getChildrenUnmodifiable()));
+    }
+
+    @Test
+    void theViewportIsNotCachedBeforeOrAfterTheSkinExists() {
+        boolean[] cached = FxTesting.onFx(() -> {
+            ScrollPane plain = new ScrollPane(new Label("plain")), early = new ScrollPane(new Label("early"));
+            LiveScroll.uncache(early); // before its skin exists: applied when the skin comes
+            ScrollPane late = new ScrollPane(new Label("late"));
+            Scene scene = new Scene(new HBox(plain, early, late), 400, 200);
+            scene.getRoot().applyCss(); // creates the skins
+            scene.getRoot().layout();
+            LiveScroll.uncache(late); // after
+            return new boolean[]{viewport(plain).isCache(), viewport(early).isCache(), viewport(late).isCache()};
+        });
+        assertTrue(cached[0], "JavaFX caches a ScrollPane's viewport (what this works around)");
+        assertFalse(cached[1], "uncached when the skin arrived after the call");
+        assertFalse(cached[2], "uncached when the skin was there before the call");
+    }
+}
