@@ -2,7 +2,11 @@ package bytewise.bench;
 
 import bytewise.app.ChartData;
 import bytewise.app.LossChart;
+import bytewise.app.RunData;
 import bytewise.app.TrainingView;
+import bytewise.train.EvalMetrics;
+import bytewise.train.StepMetrics;
+import bytewise.train.TrainConfig;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -41,40 +45,24 @@ public final class ChartPaintBench {
         }
     }
 
-    /** A loss curve like a `small` run's: a fast fall, a slow one, noise; smoothed as the page does by default. */
-    private static double[] lossCurve(int n) {
-        Random r = new Random(1);
-        double[] y = new double[n];
-        double ema = Double.NaN;
-        for (int i = 0; i < n; i++) {
-            double l = 1.6 + 4 * Math.exp(-i / 60.0) + 0.4 * Math.exp(-i / 800.0) + 0.05 * r.nextGaussian();
-            ema = Double.isNaN(ema) ? l : 0.6 * ema + 0.4 * l;
-            y[i] = ema;
+    /**
+     * A `small`-like run so far: a fast fall, a slow one and noise in the training loss, validation
+     * every 100 steps. It grows between redraws, as in training.
+     */
+    private static void train(RunData run, Random noise, long fromStep, long toStep) {
+        for (long s = fromStep; s < toStep; s++) {
+            float loss = (float) (1.6 + 4 * Math.exp(-s / 60.0) + 0.4 * Math.exp(-s / 800.0) + 0.05 * noise.nextGaussian());
+            run.add(new StepMetrics(s + 1, 100_000, (s + 1) * 768, loss, 1e-3, 1, 30_000, s * 0.025));
+            if ((s + 1) % 100 == 0) run.add(new EvalMetrics(s + 1, (s + 1) * 768, loss + 0.1f, s * 0.025));
         }
-        return y;
     }
 
-    /** The first {@code n} steps as drawn: bucket means down to the page's point budget, validation every 100. */
-    private static LossChart.Curve curve(double[] loss, int n) {
-        int m = Math.min(n, TrainingView.MAX_POINTS);
-        double[] xs = new double[m], ys = new double[m];
-        for (int b = 0; b < m; b++) {
-            int from = (int) ((long) b * n / m), to = Math.max(from + 1, (int) ((long) (b + 1) * n / m));
-            for (int i = from; i < to; i++) {
-                xs[b] += i + 1;
-                ys[b] += loss[i];
-            }
-            xs[b] /= to - from;
-            ys[b] /= to - from;
-        }
-        int v = n / 100;
-        double[] vx = new double[v], vy = new double[v];
-        for (int i = 0; i < v; i++) {
-            vx[i] = (i + 1) * 100;
-            vy[i] = loss[(i + 1) * 100 - 1] + 0.1;
-        }
-        return new LossChart.Curve("Run 1", Color.web("#2f81f7"), new ChartData.Points(xs, ys),
-                new ChartData.Points(vx, vy), new ChartData.Points(new double[0], new double[0]));
+    /** What the Training page hands the chart, by its own path (default smoothing, step and loss axes). */
+    private static LossChart.Curve curve(RunData run) {
+        var x = ChartData.X.STEP;
+        var y = ChartData.Y.LOSS;
+        return new LossChart.Curve(run.name, Color.web("#2f81f7"), ChartData.train(run, x, y, false, 0.6, TrainingView.MAX_POINTS),
+                ChartData.validation(run, x, y, false, TrainingView.MAX_POINTS), ChartData.overfit(run, x, y, false));
     }
 
     private static long cpuNanos(String threadPrefix) {
@@ -85,8 +73,10 @@ public final class ChartPaintBench {
     }
 
     private static void run(LossChart chart, int redraws) {
-        final int warmup = 100;
-        double[] loss = lossCurve(300 + 5 * (warmup + redraws));
+        final int warmup = 100, stepsPerRedraw = 5;
+        RunData run = new RunData("Run 1", 0, TrainConfig.defaults(), 0, 0);
+        Random noise = new Random(1);
+        train(run, noise, 0, 300);
         sleep(1500); // the window is up and painted
         long render0 = 0, fx0 = 0;
         for (int k = 0; k < warmup + redraws; k++) {
@@ -95,7 +85,9 @@ public final class ChartPaintBench {
                 render0 = cpuNanos("QuantumRenderer");
                 fx0 = cpuNanos("JavaFX Application Thread");
             }
-            LossChart.Curve c = curve(loss, 300 + 5 * k); // the run grows between redraws, as in training
+            long at = run.size();
+            train(run, noise, at, at + stepsPerRedraw);
+            LossChart.Curve c = curve(run);
             Platform.runLater(() -> chart.setCurves(List.of(c), "step", "loss (nats/byte)", false));
             sleep(40); // each redraw gets its own pulse
         }
