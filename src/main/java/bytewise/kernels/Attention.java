@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * positions is zeroed by multiplying with {@link #KEEP} instead of masks.
  *
  * <p>Results depend only on the pair, never on which worker ran it or how pairs were split.
- * {@link ReferenceKernels#attentionForward} and {@link ReferenceKernels#attentionBackward} are the
- * plain loops these are tested against.
+ * ReferenceKernels.attentionForward and attentionBackward (test sources) are the plain loops these
+ * are tested against.
  */
 public final class Attention {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

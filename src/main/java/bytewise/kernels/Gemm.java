@@ -10,14 +10,38 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code x·Wᵀ}, {@code dy·W} and {@code dyᵀ·x} with no transposed copies: the packing does the
  * transposes. Both operands are packed into contiguous blocks of {@link #KC} along k, then a
  * register-blocked tile of {@link #MR} rows × two vectors ({@link #NR} columns) accumulates with
- * broadcast + fma (C2 does not vectorise the plain loops; see {@link ReferenceKernels#gemm}).
+ * broadcast + fma (C2 does not vectorise the plain loops).
+ *
+ * <p>The tile's height follows the register file ({@link #MR}): a tile whose accumulators, B vectors
+ * and broadcast do not fit in registers makes C2 spill, and box a vector on the heap, in every
+ * iteration of the k loop (measured: the 6-row tile ran at 35 GFLOP/s with 8-float vectors on a
+ * 16-register AVX2 core and the 4-row tile at 80; BENCHMARKS.md, "Every width").
+ *
+ * <p>Every index the k loop touches is linear in its counter and the packed buffers hold whole
+ * tiles, so the Vector API's bounds checks stay on and C2 hoists them out of the loop.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    public static final int MR = 6;
+    /**
+     * Vector registers C2 can allocate: 32 with AVX-512 (the only x86 that prefers 16-float vectors)
+     * and on AArch64; 16 on AVX/AVX2 x86, and on an AVX-512 CPU run with a narrower vector cap.
+     */
+    static final int VECTOR_REGISTERS =
+            L >= 16 || System.getProperty("os.arch", "").equals("aarch64") ? 32 : 16;
+    /**
+     * Tile rows: 6 rows × 2 vectors need 12 accumulators + 2 B vectors + 1 broadcast = 15 registers,
+     * which C2 cannot hold in 16 and spills; 4 rows need 11. {@code -Dbytewise.gemm.rows=4|6}
+     * overrides the choice, for benchmarks.
+     */
+    public static final int MR = tileRows(Integer.getInteger("bytewise.gemm.rows", VECTOR_REGISTERS >= 32 ? 6 : 4));
     public static final int NR = 2 * L;
     public static final int KC = 256;
+
+    private static int tileRows(int rows) {
+        if (rows != 4 && rows != 6) throw new IllegalArgumentException("bytewise.gemm.rows must be 4 or 6, not " + rows);
+        return rows;
+    }
 
     /** Per-thread packing buffers, grown on first use and then reused (no allocation per call). */
     public static final class Workspace {
@@ -31,8 +55,8 @@ public final class Gemm {
             return a;
         }
 
-        float[] bFor(int n) {
-            int need = KC * roundUp(n, NR);
+        float[] bFor(int k, int n) {
+            int need = packedBSize(k, n);
             if (b.length < need) b = new float[need];
             return b;
         }
@@ -45,18 +69,40 @@ public final class Gemm {
         return (n + m - 1) / m * m;
     }
 
+    /** Column panels of B: NR columns each, the last zero-padded. */
+    public static int panels(int n) {
+        return (n + NR - 1) / NR;
+    }
+
+    /** Floats {@link #packB} writes for a k × n operand. */
+    public static int packedBSize(int k, int n) {
+        return k * roundUp(n, NR);
+    }
+
+    /** Single-threaded: packs B into the workspace, then {@link #gemmPacked}. */
     public static void gemm(int m0, int m1, int n, int k,
                             float[] a, int aOff, int ars, int acs,
                             float[] b, int bOff, int brs, int bcs,
                             float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
+        float[] bp = ws.bFor(k, n);
+        packB(b, bOff, brs, bcs, k, n, bp, 0, panels(n));
+        gemmPacked(m0, m1, n, k, a, aOff, ars, acs, bp, c, cOff, ldc, ws);
+    }
+
+    /**
+     * {@code C[i, j] += sum_k A(i, k) * B(k, j)} for rows [m0, m1), with B already packed by
+     * {@link #packB}: several threads share one packed B instead of each packing its own.
+     */
+    public static void gemmPacked(int m0, int m1, int n, int k,
+                                  float[] a, int aOff, int ars, int acs, float[] bp,
+                                  float[] c, int cOff, int ldc, Workspace ws) {
+        if (m0 >= m1 || n == 0 || k == 0) return;
         int tiles = (m1 - m0 + MR - 1) / MR;
-        float[] bp = ws.bFor(n);
         float[] ap = ws.aFor(tiles);
-        int panels = (n + NR - 1) / NR;
+        int panels = panels(n), npad = roundUp(n, NR);
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kb = Math.min(KC, k - k0);
-            packB(b, bOff, brs, bcs, k0, kb, n, bp);
             for (int t = 0; t < tiles; t++) {
                 int i0 = m0 + t * MR;
                 packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap, t * MR * kb);
@@ -65,7 +111,7 @@ public final class Gemm {
             for (int p = 0; p < panels; p++) {
                 int n0 = p * NR;
                 int nr = Math.min(NR, n - n0);
-                int bo = p * kb * NR;
+                int bo = k0 * npad + p * kb * NR;
                 for (int t = 0; t < tiles; t++) {
                     int i0 = m0 + t * MR;
                     int mr = Math.min(MR, m1 - i0);
@@ -91,20 +137,30 @@ public final class Gemm {
         }
     }
 
-    private static void packB(float[] b, int bOff, int brs, int bcs, int k0, int kb, int n, float[] bp) {
-        for (int n0 = 0, base = 0; n0 < n; n0 += NR, base += kb * NR) {
-            int nw = Math.min(NR, n - n0);
-            if (bcs == 1 && nw == NR) {
-                for (int kk = 0; kk < kb; kk++) {
-                    System.arraycopy(b, bOff + (k0 + kk) * brs + n0, bp, base + kk * NR, NR);
-                }
-            } else {
-                for (int j = 0; j < NR; j++) {
-                    if (j < nw) {
-                        int src = bOff + k0 * brs + (n0 + j) * bcs;
-                        for (int kk = 0; kk < kb; kk++, src += brs) bp[base + kk * NR + j] = b[src];
-                    } else {
-                        for (int kk = 0; kk < kb; kk++) bp[base + kk * NR + j] = 0f;
+    /**
+     * Packs column panels [p0, p1) of the k × n operand {@code B(kk, j) = b[bOff + kk*brs + j*bcs]}
+     * into {@code bp}: blocks of {@link #KC} rows, each block a run of panels, each panel kb rows of
+     * NR floats, zero-padded past column n. Panels are independent, so threads can pack disjoint ranges.
+     */
+    public static void packB(float[] b, int bOff, int brs, int bcs, int k, int n, float[] bp, int p0, int p1) {
+        int npad = roundUp(n, NR);
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kb = Math.min(KC, k - k0);
+            for (int p = p0; p < p1; p++) {
+                int n0 = p * NR, base = k0 * npad + p * kb * NR;
+                int nw = Math.min(NR, n - n0);
+                if (bcs == 1 && nw == NR) {
+                    for (int kk = 0; kk < kb; kk++) {
+                        System.arraycopy(b, bOff + (k0 + kk) * brs + n0, bp, base + kk * NR, NR);
+                    }
+                } else {
+                    for (int j = 0; j < NR; j++) {
+                        if (j < nw) {
+                            int src = bOff + k0 * brs + (n0 + j) * bcs;
+                            for (int kk = 0; kk < kb; kk++, src += brs) bp[base + kk * NR + j] = b[src];
+                        } else {
+                            for (int kk = 0; kk < kb; kk++) bp[base + kk * NR + j] = 0f;
+                        }
                     }
                 }
             }
@@ -120,8 +176,13 @@ public final class Gemm {
         }
     }
 
-    /** The 6×2-vector register tile; 12 accumulators stay in registers across the k loop. */
+    /** The MR × 2-vector register tile: its accumulators stay in registers across the k loop. */
     private static void kernel(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
+        if (MR == 6) kernel6(kb, ap, ao, bp, bo, c, cAt, ldc); // MR is a constant: C2 folds the branch
+        else kernel4(kb, ap, ao, bp, bo, c, cAt, ldc);
+    }
+
+    private static void kernel6(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -158,6 +219,34 @@ public final class Gemm {
         addRow(c, cAt + 3 * ldc, c30, c31);
         addRow(c, cAt + 4 * ldc, c40, c41);
         addRow(c, cAt + 5 * ldc, c50, c51);
+    }
+
+    private static void kernel4(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int kk = 0; kk < kb; kk++) {
+            int ak = ao + kk * MR, bk = bo + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ak]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ak + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ak + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ak + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        addRow(c, cAt, c00, c01);
+        addRow(c, cAt + ldc, c10, c11);
+        addRow(c, cAt + 2 * ldc, c20, c21);
+        addRow(c, cAt + 3 * ldc, c30, c31);
     }
 
     private static void addRow(float[] c, int at, FloatVector v0, FloatVector v1) {

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The model's elementwise and row-wise kernels, vectorised, each over a range of rows so callers
- * can split work across threads. {@link ReferenceKernels} holds the plain loops they are tested
+ * can split work across threads. ReferenceKernels (test sources) holds the plain loops they are tested
  * against. Layouts follow llm.c: activations are (rows, channels) row-major.
  */
 public final class Kernels {

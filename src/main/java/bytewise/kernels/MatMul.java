@@ -13,6 +13,7 @@ public final class MatMul {
 
     private final WorkerPool pool;
     private final Gemm.Workspace[] workspaces;
+    private float[] packedB = new float[0]; // B of the current product, packed once for all workers
 
     public MatMul(WorkerPool pool) {
         this.pool = pool;
@@ -29,11 +30,15 @@ public final class MatMul {
                      float[] a, int aOff, int ars, int acs,
                      float[] b, int bOff, int brs, int bcs,
                      float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0 || k == 0) return;
+        int need = Gemm.packedBSize(k, n);
+        if (packedB.length < need) packedB = new float[need];
+        float[] bp = packedB;
+        pool.forChunks(Gemm.panels(n), pool.size() * 4, (p0, p1, w) -> Gemm.packB(b, bOff, brs, bcs, k, n, bp, p0, p1));
         int tiles = (m + Gemm.MR - 1) / Gemm.MR;
-        // two chunks per worker: each chunk packs its own copy of B, so more chunks cost packing
-        pool.forChunks(tiles, 2 * pool.size(), (t0, t1, w) -> {
+        pool.forChunks(tiles, 4 * pool.size(), (t0, t1, w) -> {
             int m0 = t0 * Gemm.MR, m1 = Math.min(m, t1 * Gemm.MR);
-            Gemm.gemm(m0, m1, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, workspaces[w]);
+            Gemm.gemmPacked(m0, m1, n, k, a, aOff, ars, acs, bp, c, cOff, ldc, workspaces[w]);
         });
     }
 

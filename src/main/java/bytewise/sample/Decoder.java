@@ -2,6 +2,7 @@ package bytewise.sample;
 
 import bytewise.kernels.Attention;
 import bytewise.kernels.Kernels;
+import bytewise.kernels.PanelMatrix;
 import bytewise.kernels.Vec;
 import bytewise.kernels.WorkerPool;
 import bytewise.model.ForwardBackward;
@@ -22,6 +23,9 @@ import bytewise.model.ParameterLayout;
  * and a byte's pass is bound by streaming the weights). At the slide the two caches swap. The
  * shadow holds exactly what a rebuild from the kept bytes one at a time would hold, at about a
  * tenth of the rebuild's cost. Prompts are prefilled with batched GEMM passes.
+ *
+ * <p>The mat-vecs read the weights as {@link PanelMatrix} copies taken at construction, so a
+ * decoder serves one state of the model: make a new one after the weights change.
  */
 public final class Decoder {
     private static final int MAIN = 0; // row 0 of a pass; row 1 is the shadow
@@ -40,6 +44,9 @@ public final class Decoder {
     private final float[][] att; // per worker
     private final float[] x, ln, qkv, y, h, hg, logits, probs, mean = new float[2], rstd = new float[2];
     private final WorkerPool pool;
+    private final PanelMatrix[] qkvw, attprojw, fcw, fcprojw;
+    private final PanelMatrix head; // the tied output embedding
+    private final float[][] tail; // per worker, for PanelMatrix
     private ForwardBackward batched; // created on first prefill
 
     public Decoder(Gpt model) {
@@ -76,6 +83,19 @@ public final class Decoder {
         hg = new float[2 * 4 * C];
         logits = new float[ModelConfig.VOCAB];
         probs = new float[ModelConfig.VOCAB];
+        int layers = cfg.nLayer();
+        qkvw = new PanelMatrix[layers];
+        attprojw = new PanelMatrix[layers];
+        fcw = new PanelMatrix[layers];
+        fcprojw = new PanelMatrix[layers];
+        for (int l = 0; l < layers; l++) {
+            qkvw[l] = PanelMatrix.of(p, lay.qkvw(l), 3 * C, C);
+            attprojw[l] = PanelMatrix.of(p, lay.attprojw(l), C, C);
+            fcw[l] = PanelMatrix.of(p, lay.fcw(l), 4 * C, C);
+            fcprojw[l] = PanelMatrix.of(p, lay.fcprojw(l), C, 4 * C);
+        }
+        head = PanelMatrix.of(p, lay.wte, ModelConfig.VOCAB, C);
+        tail = new float[this.pool.size()][PanelMatrix.PW];
     }
 
     public Gpt model() {
@@ -168,7 +188,7 @@ public final class Decoder {
         for (int l = 0; l < cfg.nLayer(); l++) {
             int cache = l * T * C;
             for (int r = 0; r < n; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
-            rows(qkv, 3 * C, lay.qkvw(l), lay.qkvb(l), ln, C, C, 3 * C, n, false);
+            rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, n, false);
             for (int r = 0; r < n; r++) {
                 int q = r * 3 * C, at = cache + rowPos[r] * C;
                 System.arraycopy(qkv, q + C, keys(r), at, C);
@@ -177,14 +197,14 @@ public final class Decoder {
             // heads are independent: split them across workers, both rows in each chunk (balanced)
             if (pool.size() == 1) attention(cache, n, 0, NH, 0);
             else pool.forChunks(NH, pool.size(), (h0, h1, worker) -> attention(cache, n, h0, h1, worker));
-            rows(x, C, lay.attprojw(l), lay.attprojb(l), y, C, C, C, n, true);
+            rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, n, true);
             for (int r = 0; r < n; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
-            rows(h, 4 * C, lay.fcw(l), lay.fcb(l), ln, C, C, 4 * C, n, false);
+            rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, n, false);
             Kernels.geluForward(hg, 0, h, 0, 0, n * 4 * C);
-            rows(x, C, lay.fcprojw(l), lay.fcprojb(l), hg, 4 * C, 4 * C, C, n, true);
+            rows(x, C, fcprojw[l], lay.fcprojb(l), hg, 4 * C, 4 * C, C, n, true);
         }
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
-        rows(logits, 0, lay.wte, -1, ln, 0, C, ModelConfig.VOCAB, 1, false);
+        rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 1, false);
     }
 
     /** Causal attention of the new byte's query over its cache, heads [h0, h1), for each row. */
@@ -221,27 +241,19 @@ public final class Decoder {
     private static final int PARALLEL_MIN = 1 << 15;
 
     /**
-     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r < n (1 or 2), W (outC, inC)
-     * at wOff, bias at bOff (none when negative).
+     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r < n (1 or 2), W (outC, inC),
+     * bias at bOff (none when negative).
      */
-    private void rows(float[] out, int outStride, int wOff, int bOff, float[] in, int inStride, int inC, int outC,
+    private void rows(float[] out, int outStride, PanelMatrix w, int bOff, float[] in, int inStride, int inC, int outC,
                       int n, boolean acc) {
         float[] bias = bOff < 0 ? null : p;
         if (pool.size() == 1 || (long) inC * outC < PARALLEL_MIN) {
-            rowBlock(out, outStride, wOff, bias, bOff, in, inStride, inC, 0, outC, n, acc);
+            w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, 0, w.panels(), tail[0]);
             return;
         }
-        // One chunk per worker, on multiples of 4 rows (the kernel's unroll). A mat-vec takes a few
-        // microseconds; finer chunks cost more in cross-core claiming than they gain in balance
-        // (measured: 2 chunks stream 121 GB/s on 2 cores, 8 chunks 76 GB/s).
-        int blocks = (outC + 3) / 4;
-        pool.forChunks(blocks, pool.size(), (b0, b1, worker) ->
-                rowBlock(out, outStride, wOff, bias, bOff, in, inStride, inC, b0 * 4, Math.min(outC, b1 * 4), n, acc));
-    }
-
-    private void rowBlock(float[] out, int outStride, int wOff, float[] bias, int bOff, float[] in, int inStride,
-                          int inC, int o0, int o1, int n, boolean acc) {
-        if (n == 1) Vec.matvec(out, o0, p, wOff + o0 * inC, bias, bOff + o0, in, 0, inC, o1 - o0, acc);
-        else Vec.matvec2(out, o0, outStride + o0, p, wOff + o0 * inC, bias, bOff + o0, in, 0, inStride, inC, o1 - o0, acc);
+        // One chunk per worker: a mat-vec takes a few microseconds, and finer chunks cost more in
+        // cross-core claiming than they gain in balance.
+        pool.forChunks(w.panels(), pool.size(), (p0, p1, worker) ->
+                w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, p0, p1, tail[worker]));
     }
 }

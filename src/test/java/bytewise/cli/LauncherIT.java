@@ -1,0 +1,69 @@
+package bytewise.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The real launcher ({@code bin/bytewise}, on the packaged jar) trains and generates 4,000 bytes
+ * with models whose widths are multiples of no vector length, at each vector width a user's CPU
+ * may have. A JVM crash (a SIGSEGV from an access past an array's end) fails the test with the
+ * crash report's first lines. Runs in {@code mvn verify} after {@code package} (failsafe).
+ */
+class LauncherIT {
+    private static final Path HOME = Path.of(System.getProperty("user.dir"));
+
+    static Stream<Arguments> widthsAndShapes() {
+        List<String> widths = new ArrayList<>(List.of("", "-XX:MaxVectorSize=16"));
+        if (System.getProperty("os.arch").equals("amd64")) widths.add("-XX:UseAVX=2");
+        String[][] shapes = {{"100", "4", "40"}, {"36", "4", "33"}, {"20", "2", "17"}};
+        List<Arguments> all = new ArrayList<>();
+        for (String w : widths) for (String[] s : shapes) all.add(Arguments.of(w, s[0], s[1], s[2]));
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "[{0}] d_model {1}, {2} heads, seq {3}")
+    @MethodSource("widthsAndShapes")
+    void trainsAndGeneratesThroughTheLauncher(String jvmFlags, String dModel, String heads, String seq) throws Exception {
+        Path work = Files.createTempDirectory("bytewise-it");
+        Path out = work.resolve("out.txt"), err = work.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/bytewise").toString(),
+                "--data", HOME.resolve("samples/pocket-essays.txt").toString(),
+                "--seq", seq, "--dmodel", dModel, "--heads", heads, "--layers", "2", "--batch", "4",
+                "--steps", "10", "--eval-every", "10", "--threads", "2",
+                "--prompt", "The ", "--gen", "4000", "--json")
+                .directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("BYTEWISE_JAVA_OPTS", jvmFlags + " -XX:ErrorFile=" + work.resolve("hs_err.log"));
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished within 5 minutes");
+        String crash = Files.exists(work.resolve("hs_err.log")) ? head(work.resolve("hs_err.log")) : "";
+        assertEquals("", crash, "the JVM crashed");
+        assertEquals(0, p.exitValue(), () -> "exit status; stderr: " + read(err));
+        String json = read(out);
+        assertTrue(json.contains("\"type\":\"sample\"") && json.contains("\"bytes\":4000"), () -> "a 4,000-byte sample: " + json);
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String head(Path f) {
+        String s = read(f);
+        return s.substring(0, Math.min(s.length(), 1500));
+    }
+}

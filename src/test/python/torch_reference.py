@@ -1,0 +1,155 @@
+"""PyTorch reference for bin/bench-vs-torch: Bytewise's model and training step, same shapes.
+
+GPT-2 shaped, byte vocabulary (256): learned token + position embeddings, pre-LayerNorm blocks of
+causal multi-head attention and a tanh-GELU MLP, final LayerNorm, head tied to the token
+embedding; init N(0, 0.02), residual projections 0.02/sqrt(2L), biases 0, LayerNorm gains 1
+(as bytewise.model.Gpt.initialize). AdamW (decay on matrices only), gradient clipping, warmup +
+cosine learning rate: the step Bytewise's Trainer takes.
+
+Prints one JSON object per line:
+  {"type":"train","preset":..,"threads":..,"tokens_per_s":..}   median over steps after warm-up
+  {"type":"gemm","shape":"RxIxO","product":"forward|input_gradient|weight_gradient","gflops":..}
+"""
+import argparse
+import json
+import math
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+PRESETS = {  # (seq_len, d_model, n_layer, n_head, batch) as samples/presets/*.json
+    "tiny": (64, 64, 1, 4, 4),
+    "small": (64, 128, 4, 4, 12),
+    "medium": (256, 384, 6, 6, 8),
+}
+
+
+class Block(nn.Module):
+    def __init__(self, c, nh, t):
+        super().__init__()
+        self.nh = nh
+        self.ln1 = nn.LayerNorm(c, eps=1e-5)
+        self.qkv = nn.Linear(c, 3 * c)
+        self.attproj = nn.Linear(c, c)
+        self.ln2 = nn.LayerNorm(c, eps=1e-5)
+        self.fc = nn.Linear(c, 4 * c)
+        self.fcproj = nn.Linear(4 * c, c)
+        self.register_buffer("mask", torch.tril(torch.ones(t, t, dtype=torch.bool)).view(1, 1, t, t))
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
+        q = q.view(b, t, self.nh, c // self.nh).transpose(1, 2)
+        k = k.view(b, t, self.nh, c // self.nh).transpose(1, 2)
+        v = v.view(b, t, self.nh, c // self.nh).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = att.masked_fill(~self.mask[:, :, :t, :t], float("-inf")).softmax(dim=-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(b, t, c)
+        x = x + self.attproj(y)
+        return x + self.fcproj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+
+
+class Gpt(nn.Module):
+    def __init__(self, t, c, layers, nh):
+        super().__init__()
+        self.wte = nn.Embedding(256, c)
+        self.wpe = nn.Embedding(t, c)
+        self.blocks = nn.ModuleList(Block(c, nh, t) for _ in range(layers))
+        self.lnf = nn.LayerNorm(c, eps=1e-5)
+        for name, p in self.named_parameters():
+            if p.dim() == 2:
+                std = 0.02 / math.sqrt(2 * layers) if name.endswith("proj.weight") else 0.02
+                nn.init.normal_(p, 0.0, std)
+            elif "ln" in name and name.endswith("weight"):
+                nn.init.ones_(p)
+            else:
+                nn.init.zeros_(p)
+
+    def forward(self, idx, targets):
+        t = idx.size(1)
+        x = self.wte(idx) + self.wpe(torch.arange(t))
+        for blk in self.blocks:
+            x = blk(x)
+        logits = self.lnf(x) @ self.wte.weight.t()  # tied head
+        return F.cross_entropy(logits.view(-1, 256), targets.view(-1))
+
+
+def train(preset, data, steps, warmup_steps):
+    t, c, layers, nh, batch = PRESETS[preset]
+    torch.manual_seed(1337)
+    model = Gpt(t, c, layers, nh)
+    decay = [p for p in model.parameters() if p.dim() == 2]
+    rest = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+                            lr=1e-3, betas=(0.9, 0.99), eps=1e-8, foreach=True)
+    total = warmup_steps + steps
+    gen = torch.Generator().manual_seed(1)
+    rates = []
+    for step in range(total):
+        lr = 1e-3 * (step + 1) / 100 if step < 100 else 1e-4 + 0.5 * (1e-3 - 1e-4) * (1 + math.cos(math.pi * step / 2000))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        t0 = time.perf_counter()
+        ix = torch.randint(len(data) - t - 1, (batch,), generator=gen)
+        x = torch.stack([data[i:i + t] for i in ix])
+        y = torch.stack([data[i + 1:i + 1 + t] for i in ix])
+        loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        dt = time.perf_counter() - t0
+        if step >= warmup_steps:
+            rates.append(batch * t / dt)
+    return statistics.median(rates), float(loss)
+
+
+def gemm(shapes, seconds=1.0):
+    out = []
+    for shape in shapes:
+        rows, i, o = (int(v) for v in shape.split("x"))
+        x, w, dy = torch.randn(rows, i), torch.randn(o, i), torch.randn(rows, o)
+        products = {
+            "forward": lambda: x @ w.t(),
+            "input_gradient": lambda: dy @ w,
+            "weight_gradient": lambda: dy.t() @ x,
+        }
+        for name, f in products.items():
+            for _ in range(20):
+                f()
+            best = math.inf
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                t0 = time.perf_counter()
+                f()
+                best = min(best, time.perf_counter() - t0)
+            out.append({"type": "gemm", "shape": shape, "product": name, "gflops": round(2.0 * rows * i * o / best / 1e9, 1)})
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--preset", action="append", default=[])
+    ap.add_argument("--steps", type=int, default=60)
+    ap.add_argument("--warmup", type=int, default=8)
+    ap.add_argument("--gemm", default="")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    with open(a.data, "rb") as f:
+        data = torch.tensor(list(f.read()), dtype=torch.long)
+    for p in a.preset:
+        rate, loss = train(p, data, a.steps, a.warmup)
+        print(json.dumps({"type": "train", "preset": p, "threads": a.threads, "tokens_per_s": round(rate), "last_loss": round(loss, 3)}), flush=True)
+    if a.gemm:
+        for e in gemm(a.gemm.split(",")):
+            e["threads"] = a.threads
+            print(json.dumps(e), flush=True)
+
+
+if __name__ == "__main__":
+    main()
