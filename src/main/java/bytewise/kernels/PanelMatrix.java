@@ -51,10 +51,14 @@ public final class PanelMatrix {
      */
     public void multiply(float[] y, int y0, int y1, float[] bias, int biasOff, float[] x, int x0, int x1,
                          int n, boolean accumulate, int p0, int p1, float[] tail) {
-        for (int p = p0; p < p1; p++) {
-            if (n == 2) panel2(p, y, y0, y1, bias, biasOff, x, x0, x1, accumulate, tail);
-            else panel1(p, y, y0, bias, biasOff, x, x0, accumulate, tail);
+        if (n == 2) {
+            for (int p = p0; p < p1; p++) panel2(p, y, y0, y1, bias, biasOff, x, x0, x1, accumulate, tail);
+            return;
         }
+        // one row: two panels at a time, so 8 fma chains hide the fma latency as two rows do
+        int p = p0;
+        for (; p + 2 <= p1; p += 2) panelPair(p, y, y0, bias, biasOff, x, x0, accumulate, tail);
+        if (p < p1) panel1(p, y, y0, bias, biasOff, x, x0, accumulate, tail);
     }
 
     private void panel2(int p, float[] y, int y0, int y1, float[] bias, int biasOff, float[] x, int x0, int x1,
@@ -93,6 +97,27 @@ public final class PanelMatrix {
             a3 = FloatVector.fromArray(S, panels, at + 3 * L).fma(xa, a3);
         }
         store(p, y, y0, bias, biasOff, accumulate, a0, a1, a2, a3, tail);
+    }
+
+    private void panelPair(int p, float[] y, int y0, float[] bias, int biasOff, float[] x, int x0,
+                           boolean accumulate, float[] tail) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        int base = p * in * PW, next = base + in * PW;
+        for (int i = 0; i < in; i++) {
+            int at = base + i * PW, bt = next + i * PW;
+            FloatVector xa = FloatVector.broadcast(S, x[x0 + i]);
+            a0 = FloatVector.fromArray(S, panels, at).fma(xa, a0);
+            a1 = FloatVector.fromArray(S, panels, at + L).fma(xa, a1);
+            a2 = FloatVector.fromArray(S, panels, at + 2 * L).fma(xa, a2);
+            a3 = FloatVector.fromArray(S, panels, at + 3 * L).fma(xa, a3);
+            b0 = FloatVector.fromArray(S, panels, bt).fma(xa, b0);
+            b1 = FloatVector.fromArray(S, panels, bt + L).fma(xa, b1);
+            b2 = FloatVector.fromArray(S, panels, bt + 2 * L).fma(xa, b2);
+            b3 = FloatVector.fromArray(S, panels, bt + 3 * L).fma(xa, b3);
+        }
+        store(p, y, y0, bias, biasOff, accumulate, a0, a1, a2, a3, tail);
+        store(p + 1, y, y0, bias, biasOff, accumulate, b0, b1, b2, b3, tail);
     }
 
     /** Adds bias (and y) to a panel's sums and stores them; a panel past {@code out} goes through scratch. */

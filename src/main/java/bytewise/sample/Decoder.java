@@ -175,43 +175,60 @@ public final class Decoder {
 
     /**
      * One byte through the model at position t of the main cache and, when shadowPos >= 0, at
-     * shadowPos of the shadow cache in the same pass. Logits are computed for the main row only.
+     * shadowPos of the shadow cache. Logits are computed for the main row only.
      */
     private void forward(int token, int t, int shadowPos) {
         int n = shadowPos >= 0 ? 2 : 1;
         rowPos[MAIN] = t;
         rowPos[1] = shadowPos;
-        for (int r = 0; r < n; r++) {
+        if (n == 2 && pool.size() > 1) {
+            // The two rows are independent passes: one per worker is one dispatch per byte, where
+            // splitting each mat-vec costs a dispatch per product and gains little (BENCHMARKS.md)
+            pool.forChunks(2, 2, (r0, r1, worker) -> forwardRows(token, r0, r1, worker, false));
+        } else {
+            // on one thread both rows share each weight load
+            forwardRows(token, 0, n, 0, pool.size() > 1);
+        }
+    }
+
+    /**
+     * Rows [r0, r1) through the model (each row's results depend only on that row). With
+     * {@code split}, large mat-vecs and the heads are split across the pool's workers.
+     */
+    private void forwardRows(int token, int r0, int r1, int worker, boolean split) {
+        int n = r1 - r0;
+        for (int r = r0; r < r1; r++) {
             System.arraycopy(p, lay.wte + token * C, x, r * C, C);
             Vec.addInPlace(x, r * C, p, lay.wpe + rowPos[r] * C, C);
         }
         for (int l = 0; l < cfg.nLayer(); l++) {
             int cache = l * T * C;
-            for (int r = 0; r < n; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
-            rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, n, false);
-            for (int r = 0; r < n; r++) {
+            for (int r = r0; r < r1; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
+            rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, r0, n, false, worker, split);
+            for (int r = r0; r < r1; r++) {
                 int q = r * 3 * C, at = cache + rowPos[r] * C;
                 System.arraycopy(qkv, q + C, keys(r), at, C);
                 System.arraycopy(qkv, q + 2 * C, values(r), at, C);
             }
             // heads are independent: split them across workers, both rows in each chunk (balanced)
-            if (pool.size() == 1) attention(cache, n, 0, NH, 0);
-            else pool.forChunks(NH, pool.size(), (h0, h1, worker) -> attention(cache, n, h0, h1, worker));
-            rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, n, true);
-            for (int r = 0; r < n; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
-            rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, n, false);
-            Kernels.geluForward(hg, 0, h, 0, 0, n * 4 * C);
-            rows(x, C, fcprojw[l], lay.fcprojb(l), hg, 4 * C, 4 * C, C, n, true);
+            if (split) pool.forChunks(NH, pool.size(), (h0, h1, w) -> attention(cache, r0, r1, h0, h1, w));
+            else attention(cache, r0, r1, 0, NH, worker);
+            rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, r0, n, true, worker, split);
+            for (int r = r0; r < r1; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
+            rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, r0, n, false, worker, split);
+            Kernels.geluForward(hg, 0, h, 0, r0 * 4 * C, r1 * 4 * C);
+            rows(x, C, fcprojw[l], lay.fcprojb(l), hg, 4 * C, 4 * C, C, r0, n, true, worker, split);
         }
+        if (r0 != MAIN) return;
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
-        rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 1, false);
+        rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 0, 1, false, worker, split);
     }
 
-    /** Causal attention of the new byte's query over its cache, heads [h0, h1), for each row. */
-    private void attention(int cache, int rows, int h0, int h1, int worker) {
+    /** Causal attention of the new byte's query over its cache, heads [h0, h1), for rows [r0, r1). */
+    private void attention(int cache, int r0, int r1, int h0, int h1, int worker) {
         float scale = (float) (1.0 / Math.sqrt(hs));
         float[] att = this.att[worker];
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int at = rowPos[r];
             float[] kc = keys(r), vc = values(r);
             int q = r * 3 * C;
@@ -241,19 +258,20 @@ public final class Decoder {
     private static final int PARALLEL_MIN = 1 << 15;
 
     /**
-     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r < n (1 or 2), W (outC, inC),
-     * bias at bOff (none when negative).
+     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r in [r0, r0 + n) (n 1 or 2),
+     * W (outC, inC), bias at bOff (none when negative).
      */
     private void rows(float[] out, int outStride, PanelMatrix w, int bOff, float[] in, int inStride, int inC, int outC,
-                      int n, boolean acc) {
+                      int r0, int n, boolean acc, int worker, boolean split) {
         float[] bias = bOff < 0 ? null : p;
-        if (pool.size() == 1 || (long) inC * outC < PARALLEL_MIN) {
-            w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, 0, w.panels(), tail[0]);
+        int y0 = r0 * outStride, y1 = y0 + outStride, x0 = r0 * inStride, x1 = x0 + inStride;
+        if (!split || (long) inC * outC < PARALLEL_MIN) {
+            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, 0, w.panels(), tail[worker]);
             return;
         }
         // One chunk per worker: a mat-vec takes a few microseconds, and finer chunks cost more in
         // cross-core claiming than they gain in balance.
-        pool.forChunks(w.panels(), pool.size(), (p0, p1, worker) ->
-                w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, p0, p1, tail[worker]));
+        pool.forChunks(w.panels(), pool.size(), (p0, p1, wk) ->
+                w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, p0, p1, tail[wk]));
     }
 }
