@@ -45,6 +45,10 @@ public final class HealthBench {
             perCall[r] = (System.nanoTime() - t0) / 1e3 / calls;
         }
         java.util.Arrays.sort(perCall);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId(), b0 = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < calls; i++) health.measure(params, grads, previous);
+        double bytesPerCall = (mx.getThreadAllocatedBytes(tid) - b0) / (double) calls;
         long t0 = System.nanoTime();
         int n = 10_000_000;
         for (int i = 0; i < n; i++) sink += spikes.observe(2.0 + (i & 7) * 0.01).ordinal();
@@ -52,6 +56,7 @@ public final class HealthBench {
         System.out.printf(Locale.ROOT, "preset %s: %,d parameters, %d rows%n", preset, params.length, health.rows());
         System.out.printf(Locale.ROOT, "TrainingHealth.measure: median %.1f us/call (min %.1f, max %.1f over %d rounds of %d)%n",
                 perCall[rounds / 2], perCall[0], perCall[rounds - 1], rounds, calls);
+        System.out.printf(Locale.ROOT, "allocated: %.1f bytes/call%n", bytesPerCall);
         System.out.printf(Locale.ROOT, "LossSpikeDetector.observe: %.1f ns/call%n", spikeNs);
         System.out.println("(checksum " + sink + ")");
     }
