@@ -99,8 +99,9 @@ public final class TrainingHealth {
     }
 
     /**
-     * Measures a step from the weights after it, the gradients it used, and the weights before it
-     * (the update is {@code params − previous}).
+     * Measures a step from the weights after it, the gradients it used (after clipping, as the
+     * optimizer saw them), and the weights before it (the update is {@code params − previous}).
+     * The buffers are read only; call it between steps, e.g. from a training listener.
      */
     public void measure(float[] params, float[] grads, float[] previous) {
         measure(params, grads, previous, true);

@@ -158,4 +158,11 @@ class InspectCliTest {
         assertEquals(0, CliTest.run(args(data, "--attention-offset", String.valueOf(500 - 17))).status());
         assertEquals(0, CliTest.run(args(data, "--lens-offset", String.valueOf(500 - 14), "--sanity-ctx", "13")).status());
     }
+
+    @Test
+    void helpListsTheInspectFlags() {
+        CliTest.Outcome r = CliTest.run("--help");
+        assertEquals(0, r.status());
+        for (String f : new String[]{"--attention-offset", "--lens-offset", "--embeddings-pca"}) assertTrue(r.out().contains(f), f);
+    }
 }
