@@ -135,6 +135,13 @@ final class Cli implements Callable<Integer> {
     @Option(names = "--sanity-preview", description = "Context bytes shown per check.", defaultValue = "32")
     int sanityPreview;
 
+    @Option(names = "--attention-offset", paramLabel = "OFF", description = "Print each layer's and head's attention weights over the context at OFF of --data (JSON lines; context as --sanity-offset).")
+    Long attentionOffset;
+    @Option(names = "--lens-offset", paramLabel = "OFF", description = "Print what each layer would predict at OFF of --data (logit lens, JSON; top --sanity-top).")
+    Long lensOffset;
+    @Option(names = "--embeddings-pca", paramLabel = "WHICH", arity = "0..1", fallbackValue = "bytes", description = "Print the byte embeddings (or =positions) projected to 2-D by PCA (JSON).")
+    String embeddingsPca;
+
     @Option(names = "--prompt", description = "Text to continue (empty: start from a newline).")
     String prompt;
     @Option(names = "--gen", paramLabel = "N", description = "Bytes to generate (default 256 when --prompt is given).")
@@ -178,6 +185,7 @@ final class Cli implements Callable<Integer> {
         if (corpus == null && (sanityTrials > 0 || sanityOffset != null))
             throw new BytewiseException("sanity checks need --data (the text to check against)");
         Gpt model = loaded != null ? loaded.model() : Gpt.initialize(mc, tc.seed());
+        InspectCommands.check(this, corpus, model.config());
         TrainingState state = loaded != null ? loaded.state() : null;
         long done = state == null ? 0 : state.step();
 
@@ -199,6 +207,7 @@ final class Cli implements Callable<Integer> {
             }
         }
         if (corpus != null && (sanityOffset != null || sanityTrials > 0)) sanity(model, corpus, tc.seed());
+        InspectCommands.run(this, model, corpus);
         if (save != null) {
             TrainingState saved = state == null ? null
                     : noOptimizerState ? new TrainingState(state.step(), state.tokens(), null, null) : state;
