@@ -172,8 +172,8 @@ public final class HfFolder {
         s.append("| | |\n|---|---|\n");
         row(s, "data", card.dataName() == null ? "unknown" : "`" + card.dataName().replace("`", "'") + "`");
         row(s, "data sha256", card.dataSha256() == null ? "unknown" : "`" + card.dataSha256() + "`");
-        row(s, "model", String.format(Locale.ROOT, "context %d bytes, d_model %d, %d layers, %d heads, %,d parameters",
-                cfg.seqLen(), cfg.dModel(), cfg.nLayer(), cfg.nHead(), cfg.parameterCount()));
+        row(s, "model", String.format(Locale.ROOT, "context %d bytes, d_model %d, %d layer%s, %d heads, %,d parameters",
+                cfg.seqLen(), cfg.dModel(), cfg.nLayer(), cfg.nLayer() == 1 ? "" : "s", cfg.nHead(), cfg.parameterCount()));
         row(s, "steps", card.step() == null ? "unknown" : String.format(Locale.ROOT, "%,d", card.step()));
         row(s, "tokens seen", card.tokens() == null ? "unknown" : String.format(Locale.ROOT, "%,d", card.tokens()));
         row(s, "best validation loss", card.bestValLoss() == null ? "not recorded"

@@ -10,14 +10,21 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -90,28 +97,64 @@ class GgufLlamaCppTest {
         return best;
     }
 
+    /** Bytewise's greedy continuation of {@code prompt}. */
+    static byte[] greedy(Gpt model, byte[] prompt, int n) {
+        Generator.Result r = new Generator(model).generate(prompt, new SamplingSettings(0, 0, 1, false, 1, n, null), null, null);
+        assertEquals(n, r.bytes().length);
+        return r.bytes();
+    }
+
+    /**
+     * llama.cpp as an application runs it, through de.kherud:llama's API: its tokenizer, and its
+     * sampler at temperature 0. That API's server thread sometimes never answers (seen in about one
+     * run in four by hand, on the first request or a later one); a request that gets no answer in
+     * 60 s ends this test as aborted (skipped) instead of hanging the build. The test below checks
+     * the same bytes through llama.cpp's C API, which has no such thread.
+     */
     @Test
-    void llamaCppContinuesThePromptWithBytewisesBytesAndProbabilities(@TempDir Path dir) {
+    void llamaCppTokenizesToBytesAndCompletesLikeBytewise(@TempDir Path dir) throws Exception {
         Gpt model = randomModel(CFG, 11);
         Path file = dir.resolve("model.gguf");
         Gguf.export(model, file, Gguf.Precision.F32);
         String prompt = "The river ";
-        byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
+        byte[] ours = greedy(model, prompt.getBytes(StandardCharsets.UTF_8), GEN);
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "llama.cpp request");
+            t.setDaemon(true);
+            return t;
+        });
+        LlamaModel llama = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(CFG.seqLen())
+                .setThreads(1).setCacheTypeK(CacheType.F32).setCacheTypeV(CacheType.F32));
+        assertArrayEquals(ints(prompt.getBytes(StandardCharsets.UTF_8)), llama.encode(prompt),
+                "tokens of an ASCII prompt are its bytes");
+        String multi = "naïve – 東京 🙂\n\t";
+        assertArrayEquals(ints(multi.getBytes(StandardCharsets.UTF_8)), llama.encode(multi),
+                "tokens of multi-byte UTF-8 text are its bytes");
+        Future<String> answer = worker.submit(() ->
+                llama.complete(new InferenceParameters(prompt).setTemperature(0).setNPredict(GEN)));
+        String text;
+        try {
+            text = answer.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException hung) {
+            Assumptions.abort("de.kherud:llama 4.1.0's server thread did not answer in 60 s (its intermittent hang);"
+                    + " the C API test checks the same continuation");
+            return;
+        }
+        llama.close();
+        worker.shutdown();
+        assertEquals(new String(ours, StandardCharsets.ISO_8859_1), text,
+                "llama.cpp's greedy continuation (Bytewise's is printable ASCII by construction)");
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a native hang fails the test, not the build
+    void llamaCppContinuesThePromptWithBytewisesBytesAndProbabilities(@TempDir Path dir) {
+        Gpt model = randomModel(CFG, 11);
+        Path file = dir.resolve("model.gguf");
+        Gguf.export(model, file, Gguf.Precision.F32);
+        byte[] promptBytes = "The river ".getBytes(StandardCharsets.UTF_8);
         Generator.Result ours = new Generator(model).generate(promptBytes,
                 new SamplingSettings(0, 0, 1, false, 1, GEN, null), null, null);
-        assertEquals(GEN, ours.bytes().length);
-
-        // llama.cpp as an application runs it: its tokenizer and its sampler (temperature 0 = greedy)
-        try (LlamaModel llama = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(CFG.seqLen())
-                .setThreads(1).setCacheTypeK(CacheType.F32).setCacheTypeV(CacheType.F32))) {
-            assertArrayEquals(ints(promptBytes), llama.encode(prompt), "tokens of an ASCII prompt are its bytes");
-            String multi = "naïve – 東京 🙂\n\t";
-            assertArrayEquals(ints(multi.getBytes(StandardCharsets.UTF_8)), llama.encode(multi),
-                    "tokens of multi-byte UTF-8 text are its bytes");
-            String text = llama.complete(new InferenceParameters(prompt).setTemperature(0).setNPredict(GEN));
-            assertEquals(new String(ours.bytes(), StandardCharsets.ISO_8859_1), text,
-                    "llama.cpp's greedy continuation (Bytewise's is printable ASCII by construction)");
-        }
 
         // llama.cpp's logits at every position of the continuation, against Bytewise's and against a
         // double-precision reference with llama.cpp's F16-table GELU and with the exact one
@@ -149,6 +192,7 @@ class GgufLlamaCppTest {
         }
     }
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void llamaCppRunsTheF16ExportLikeBytewiseRunsItsImport(@TempDir Path dir) {
         Gpt model = randomModel(CFG, 12);
         Path file = dir.resolve("model-f16.gguf");
