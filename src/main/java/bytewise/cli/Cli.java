@@ -62,7 +62,7 @@ final class Cli implements Callable<Integer> {
     Path data;
     @Option(names = "--preset", paramLabel = "NAME", description = "tiny, small, medium or a preset JSON file (default: tiny, or the loaded checkpoint's settings).")
     String preset;
-    @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin), or an llm.c .bin or a .safetensors file.")
+    @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin), or an llm.c .bin, a .safetensors or a .gguf file.")
     Path load;
     @Option(names = "--save", paramLabel = "PREFIX", description = "Save a checkpoint (PREFIX.json + PREFIX.bin) after training.")
     Path save;
@@ -80,6 +80,12 @@ final class Cli implements Callable<Integer> {
     Path exportLlmc;
     @Option(names = "--export-safetensors", paramLabel = "PATH", description = "After training/saving, write the model as safetensors with Hugging Face GPT-2 names.")
     Path exportSafetensors;
+    @Option(names = "--export-gguf", paramLabel = "PATH", description = "After training/saving, write the model as GGUF for llama.cpp (gpt2 architecture, byte tokenizer).")
+    Path exportGguf;
+    @Option(names = "--gguf-type", paramLabel = "TYPE", description = "Weight matrices of --export-gguf: f32 (default) or f16.", defaultValue = "f32")
+    String ggufType;
+    @Option(names = "--export-hf", paramLabel = "DIR", description = "After training/saving, write a Hugging Face folder (config, safetensors, tokenizer, model card).")
+    Path exportHf;
     @Option(names = "--no-optimizer-state", description = "Save weights only (smaller; resuming restarts AdamW's moments).")
     boolean noOptimizerState;
 
@@ -170,6 +176,7 @@ final class Cli implements Callable<Integer> {
     public Integer call() {
         if (bench) return Bench.run(this, out);
         if (listRuns) return listRuns();
+        Exports.check(this);
         Checkpoint loaded = load == null ? null : ModelFiles.loadAny(load);
         if (loaded == null && runDir != null && RunFolder.isRunFolder(runDir)) {
             loaded = RunFolder.open(runDir).latestCheckpoint().orElse(null);
@@ -227,6 +234,7 @@ final class Cli implements Callable<Integer> {
             if (json) emit(Map.of("type", "exported", "format", "safetensors", "path", exportSafetensors.toString()));
             else out.println("exported safetensors " + exportSafetensors);
         }
+        if (exportGguf != null || exportHf != null) Exports.run(this, model, tc, state, corpus, loaded);
         int n = gen != null ? gen : (prompt != null ? 256 : 0);
         if (n > 0) generate(model, n, tc.seed());
         if (json) {
@@ -467,6 +475,10 @@ final class Cli implements Callable<Integer> {
             out.println(r.text().substring(streamed.length())); // an unfinished UTF-8 tail, escaped
             if (r.stoppedByString()) out.println("(stopped at \"" + stop + "\")");
         }
+    }
+
+    PrintWriter out() {
+        return out;
     }
 
     void emit(Map<String, ?> event) {

@@ -14,29 +14,33 @@ import java.nio.file.StandardOpenOption;
 public final class ModelFiles {
     private ModelFiles() {}
 
-    public enum Format { BYTEWISE, LLMC, SAFETENSORS }
+    public enum Format { BYTEWISE, LLMC, SAFETENSORS, GGUF }
 
     /**
      * Loads a Bytewise checkpoint (PREFIX, PREFIX.json or PREFIX.bin), an llm.c float32 {@code .bin}
-     * (int32 magic 20240326 at offset 0) or a {@code .safetensors} file. Foreign formats carry
+     * (int32 magic 20240326 at offset 0), a {@code .safetensors} file or a GGUF file (bytes "GGUF"). Foreign formats carry
      * only weights, so their checkpoint has no training settings or state (both null).
      */
     public static Checkpoint loadAny(Path path) {
         return switch (detect(path)) {
             case LLMC -> new Checkpoint(LlmcFormat.load(path), null, null, null, null);
             case SAFETENSORS -> new Checkpoint(Safetensors.load(path), null, null, null, null);
+            case GGUF -> new Checkpoint(Gguf.load(path), null, null, null, null);
             case BYTEWISE -> Checkpoint.load(path);
         };
     }
 
     /**
      * The format of {@code path}: an existing regular file is recognised by its first bytes (llm.c
-     * magic; Bytewise "BWCK"; safetensors' length followed by '{'), or by a {@code .safetensors}
-     * name (existing or not); anything else (a prefix, a .json) is treated as a Bytewise checkpoint.
+     * magic; Bytewise "BWCK"; "GGUF"; safetensors' length followed by '{'), or by a {@code .safetensors}
+     * or {@code .gguf} name (existing or not); anything else (a prefix, a .json) is treated as a
+     * Bytewise checkpoint.
      */
     public static Format detect(Path path) {
         boolean stName = path.getFileName() != null && path.getFileName().toString().endsWith(".safetensors");
-        if (!Files.isRegularFile(path)) return stName ? Format.SAFETENSORS : Format.BYTEWISE; // load names what is missing
+        boolean ggufName = path.getFileName() != null && path.getFileName().toString().endsWith(".gguf");
+        if (!Files.isRegularFile(path)) // load names what is missing
+            return stName ? Format.SAFETENSORS : ggufName ? Format.GGUF : Format.BYTEWISE;
         ByteBuffer head = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
         long size;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -48,6 +52,8 @@ public final class ModelFiles {
         head.flip();
         if (head.limit() >= 4 && head.getInt(0) == LlmcFormat.MAGIC) return Format.LLMC;
         if (head.limit() >= 4 && head.getInt(0) == Checkpoint.MAGIC) return Format.BYTEWISE;
+        if (head.limit() >= 4 && head.getInt(0) == Gguf.MAGIC) return Format.GGUF;
+        if (ggufName) return Format.GGUF;
         if (stName) return Format.SAFETENSORS;
         if (head.limit() == 9 && head.get(8) == '{' && head.getLong(0) > 0 && head.getLong(0) <= size - 8) return Format.SAFETENSORS;
         return Format.BYTEWISE;
