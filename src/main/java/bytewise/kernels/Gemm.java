@@ -127,6 +127,14 @@ public final class Gemm {
     }
 
     private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] ap, int at) {
+        if (ars == 1 && mr == MR) {
+            // A is a transposed view (the weight gradient's doutᵀ): a tile's MR values at one k are
+            // adjacent, so read them together instead of walking each row down a column
+            for (int kk = 0, src = aOff + i0 + k0 * acs; kk < kb; kk++, src += acs) {
+                System.arraycopy(a, src, ap, at + kk * MR, MR);
+            }
+            return;
+        }
         for (int r = 0; r < MR; r++) {
             if (r < mr) {
                 int src = aOff + (i0 + r) * ars + k0 * acs;
