@@ -119,7 +119,7 @@ public final class DatasetViewModel {
             error.set("");
             Corpus c = t.getValue();
             session.corpus.set(c);
-            session.message.set("Opened " + c.name() + " (" + humanBytes(c.size()) + ")");
+            session.message.set("Opened " + c.name() + " (" + Format.bytes(c.size()) + ")");
             if (c.path() != null) onOpened.accept(c.path());
         });
         t.setOnFailed(e -> {
@@ -150,7 +150,7 @@ public final class DatasetViewModel {
             return;
         }
         name.set(c.name());
-        sizeText.set(humanBytes(c.size()) + String.format(Locale.ROOT, " (%,d bytes)", c.size()));
+        sizeText.set(Format.bytes(c.size()) + String.format(Locale.ROOT, " (%,d bytes)", c.size()));
         distinctText.set("…");
         utf8Text.set("…");
         asciiText.set("…");
@@ -173,7 +173,7 @@ public final class DatasetViewModel {
             asciiText.set(s.ascii() ? "yes" : "no");
             statsNote.set(s.sampled()
                     ? String.format(Locale.ROOT, "Statistics from a %s sample of evenly spaced blocks (the file is %s).",
-                    humanBytes(s.bytesRead()), humanBytes(c.size()))
+                    Format.bytes(s.bytesRead()), Format.bytes(c.size()))
                     : "Statistics over the whole file.");
         });
         t.setOnFailed(e -> statsNote.set("Statistics failed: " + t.getException().getMessage()));
@@ -213,12 +213,5 @@ public final class DatasetViewModel {
         long o = Math.min(offset, c.size() - 1);
         selectedOffset.set(o);
         session.inspectOffset.set(o);
-    }
-
-    public static String humanBytes(long n) {
-        if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", n / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GB", n / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;

@@ -49,7 +49,7 @@ public final class MainViewModel {
                 ? String.format(Locale.ROOT, "%,.0f tok/s", session.tokensPerSecond.get()) : "— tok/s",
                 session.tokensPerSecond);
         etaText = Bindings.createStringBinding(() -> Double.isFinite(session.etaSeconds.get())
-                ? "ETA " + HyperparametersViewModel.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds);
+                ? "ETA " + Format.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds);
     }
 
     public Session session() {

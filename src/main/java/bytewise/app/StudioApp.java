@@ -1,5 +1,7 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
+import bytewise.io.Workspace;
 import bytewise.train.Preset;
 import javafx.application.Application;
 import javafx.fxml.FXMLLoader;
@@ -52,7 +54,7 @@ public final class StudioApp extends Application {
         // bytewise.studio.preset / bytewise.studio.train: scripted starts (BENCHMARKS.md's
         // studio-versus-CLI measurement); a user gets the tiny preset and presses Train
         String presetName = System.getProperty("bytewise.studio.preset", "tiny");
-        session.settings.set(Preset.named(presetName));
+        session.settings.set(Presets.named(presetName));
 
         FXMLLoader loader = new FXMLLoader(StudioApp.class.getResource("/bytewise/app/MainView.fxml"));
         Parent root = loader.load();

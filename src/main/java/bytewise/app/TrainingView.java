@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import bytewise.train.TrainConfig;
 
 import javafx.beans.binding.Bindings;
@@ -113,16 +114,16 @@ public final class TrainingView implements SessionAware {
                 session.runState, session.runStep, session.runTotalSteps));
         stepLabel.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%,d / %,d",
                 session.runStep.get(), session.runTotalSteps.get()), session.runStep, session.runTotalSteps));
-        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> num(session.tokensPerSecond.get(), "%,.0f"),
+        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(session.tokensPerSecond.get(), "%,.0f"),
                 session.tokensPerSecond));
-        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> HyperparametersViewModel.duration(
+        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.duration(
                 session.etaSeconds.get()), session.etaSeconds));
-        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.trainLoss.get(), "%.4f"), service.trainLoss));
-        valLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.valLoss.get(), "%.4f"), service.valLoss));
-        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> num(Math.exp(service.valLoss.get()), "%.2f"),
+        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(service.trainLoss.get(), "%.4f"), service.trainLoss));
+        valLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(service.valLoss.get(), "%.4f"), service.valLoss));
+        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(Math.exp(service.valLoss.get()), "%.2f"),
                 service.valLoss));
-        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.gradNorm.get(), "%.3f"), service.gradNorm));
-        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.lr.get(), "%.2e"), service.lr));
+        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(service.gradNorm.get(), "%.3f"), service.gradNorm));
+        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(service.lr.get(), "%.2e"), service.lr));
         sampleArea.textProperty().bind(service.sample);
         sampleArea.setPromptText("A short sample appears here at each evaluation.");
         sampleTitle.textProperty().bind(Bindings.createStringBinding(() -> service.sampleStep.get() < 0 ? "Sample"
@@ -212,10 +213,6 @@ public final class TrainingView implements SessionAware {
                 return null;
             }
         };
-    }
-
-    private static String num(double v, String fmt) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "—";
     }
 
     // ------------------------------------------------------------------ chart

@@ -1,5 +1,6 @@
 package bytewise.cli;
 
+import bytewise.io.Presets;
 import bytewise.data.Corpus;
 import bytewise.data.Samples;
 import bytewise.data.Split;
@@ -29,13 +30,11 @@ final class Bench {
     private Bench() {}
 
     static int run(Cli cli, PrintWriter out) {
-        Preset preset = Preset.named(cli.preset == null ? "small" : cli.preset);
+        Preset preset = Presets.named(cli.preset == null ? "small" : cli.preset);
         Corpus corpus = cli.data != null ? Corpus.open(cli.data) : Samples.defaultCorpus();
         TrainConfig base = cli.trainConfig(preset.training());
         int measured = Math.max(1, cli.benchSteps);
-        TrainConfig tc = new TrainConfig(base.batch(), WARMUP_STEPS + measured, base.lr(), base.minLr(), base.warmup(),
-                base.weightDecay(), base.beta1(), base.beta2(), base.eps(), base.gradClip(), 0, 0, base.threads(),
-                base.seed(), base.valFraction());
+        TrainConfig tc = base.toBuilder().steps(WARMUP_STEPS + measured).evalEvery(0).evalWindows(0).build();
         Gpt model = Gpt.initialize(cli.modelConfig(null, preset), tc.seed());
         Split split = corpus.split(tc.valFraction());
 

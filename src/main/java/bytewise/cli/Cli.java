@@ -1,5 +1,6 @@
 package bytewise.cli;
 
+import bytewise.io.Presets;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.data.Samples;
@@ -168,10 +169,10 @@ final class Cli implements Callable<Integer> {
             loaded = RunFolder.open(runDir).latestCheckpoint().orElse(null);
             if (loaded != null && !json) out.println("resuming " + runDir + " from step " + loaded.state().step());
         }
-        Preset base = preset != null ? Preset.named(preset) : null;
+        Preset base = preset != null ? Presets.named(preset) : null;
         ModelConfig mc = modelConfig(loaded, base);
         TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
-                ? loaded.training() : (base != null ? base : Preset.named("tiny")).training());
+                ? loaded.training() : (base != null ? base : Presets.named("tiny")).training());
         Corpus corpus = data == null ? null : Corpus.open(data);
         if (corpus == null && loaded == null)
             throw new BytewiseException("nothing to do: give --data FILE to train on, or --load a checkpoint (see --help)");
@@ -301,7 +302,7 @@ final class Cli implements Callable<Integer> {
             conflict("--heads", heads, c.nHead());
             return c;
         }
-        ModelConfig p = (base != null ? base : Preset.named("tiny")).model();
+        ModelConfig p = (base != null ? base : Presets.named("tiny")).model();
         return new ModelConfig(or(seq, p.seqLen()), or(dmodel, p.dModel()), or(layers, p.nLayer()), or(heads, p.nHead()));
     }
 
@@ -311,11 +312,13 @@ final class Cli implements Callable<Integer> {
     }
 
     TrainConfig trainConfig(TrainConfig b) {
-        return new TrainConfig(or(batch, b.batch()), or(steps, b.steps()), or(lr, b.lr()),
-                minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), or(lr, b.lr()))),
-                or(warmup, b.warmup()), or(weightDecay, b.weightDecay()), or(beta1, b.beta1()), or(beta2, b.beta2()),
-                b.eps(), or(clip, b.gradClip()), or(evalEvery, b.evalEvery()), b.evalWindows(), or(threads, b.threads()),
-                or(seed, b.seed()), or(valFraction, b.valFraction()));
+        double peak = or(lr, b.lr());
+        return b.toBuilder().batch(or(batch, b.batch())).steps(or(steps, b.steps())).lr(peak)
+                .minLr(minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), peak)))
+                .warmup(or(warmup, b.warmup())).weightDecay(or(weightDecay, b.weightDecay()))
+                .beta1(or(beta1, b.beta1())).beta2(or(beta2, b.beta2())).gradClip(or(clip, b.gradClip()))
+                .evalEvery(or(evalEvery, b.evalEvery())).threads(or(threads, b.threads())).seed(or(seed, b.seed()))
+                .valFraction(or(valFraction, b.valFraction())).build();
     }
 
     private static <T> T or(T v, T d) {

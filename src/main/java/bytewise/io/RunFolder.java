@@ -48,9 +48,7 @@ public final class RunFolder {
 
     /** Where runs go: runs/ under -Dbytewise.workspace, else ~/.bytewise/runs (the studio uses the same). */
     public static Path defaultWorkspace() {
-        String p = System.getProperty("bytewise.workspace");
-        Path root = p != null && !p.isBlank() ? Path.of(p) : Path.of(System.getProperty("user.home"), ".bytewise");
-        return root.resolve("runs");
+        return Workspace.runs();
     }
 
     /** A new folder under {@code workspace} named by time, preset and data file. */

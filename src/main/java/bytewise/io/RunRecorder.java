@@ -69,6 +69,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         String status = switch (outcome.status()) {
             case COMPLETED -> "completed";
             case CANCELLED -> "cancelled";
+            case FAILED -> "failed";
             case DIVERGED -> "diverged";
         };
         folder.writeInfo(folder.info().with(trainer.step(), best, status,

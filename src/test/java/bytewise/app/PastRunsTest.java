@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.io.RunFolder;
@@ -45,7 +46,7 @@ class PastRunsTest {
     @Test
     void aRecordedRunIsListedAndOpensWithItsCurvesAndNewestCheckpoint() throws Exception {
         Corpus corpus = TestData.proseCorpus(20_000, 1);
-        Preset tiny = Preset.named("tiny");
+        Preset tiny = Presets.named("tiny");
         TrainConfig t0 = tiny.training();
         TrainConfig tc = new TrainConfig(t0.batch(), 12, t0.lr(), t0.minLr(), 0, 0, 0.9, 0.99, 1e-8, 1, 6, 8, 2, 1, 0.1);
         RunFolder folder = RunFolder.create(RunFolder.defaultWorkspace(), new RunFolder.Info("2026-01-01T00:00:00Z",
@@ -78,7 +79,7 @@ class PastRunsTest {
     void closingTheStudioDuringARunSavesItsLastCheckpointAndMarksItCancelled() throws Exception {
         Session session = new Session();
         TrainingService svc = TrainingService.of(session);
-        Preset tiny = Preset.named("tiny");
+        Preset tiny = Presets.named("tiny");
         Preset endless = new Preset("tiny", tiny.description(), tiny.model(), tiny.training().withSteps(1_000_000));
         Platform.runLater(() -> {
             session.corpus.set(TestData.proseCorpus(20_000, 3));

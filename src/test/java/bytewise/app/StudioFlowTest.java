@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.io.Checkpoint;

@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import org.junit.jupiter.api.Test;

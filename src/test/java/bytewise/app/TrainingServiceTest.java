@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
 import bytewise.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class TrainingServiceTest {
     @Test
     void trainIsBlockedWithAReasonUntilThereIsDataAndValidSettings() {
         Session s = new Session();
-        s.settings.set(bytewise.train.Preset.named("tiny"));
+        s.settings.set(Presets.named("tiny"));
         TrainingService svc = TrainingService.of(s);
         assertSame(svc, TrainingService.of(s), "one service per session");
         assertFalse(svc.canTrain.get());
