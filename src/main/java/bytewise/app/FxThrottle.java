@@ -4,7 +4,6 @@ import javafx.application.Platform;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,16 +55,5 @@ final class FxThrottle {
         runs++;
         last = System.nanoTime();
         action.run();
-    }
-
-    /** Runs {@code action} on the FX thread after {@code seconds}. */
-    static void later(double seconds, Runnable action) {
-        CLOCK.schedule(() -> Platform.runLater(action), (long) (seconds * 1e9), TimeUnit.NANOSECONDS);
-    }
-
-    /** Calls {@code task} every {@code 1/hz} s on the clock thread until the returned handle is cancelled. */
-    static ScheduledFuture<?> every(double hz, Runnable task) {
-        long period = (long) (1e9 / hz);
-        return CLOCK.scheduleAtFixedRate(task, period, period, TimeUnit.NANOSECONDS);
     }
 }

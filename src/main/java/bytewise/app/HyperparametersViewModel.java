@@ -122,9 +122,6 @@ public final class HyperparametersViewModel {
         apply(session.settings.get() != null ? session.settings.get() : base);
     }
 
-    public static HyperparametersViewModel of(Session session) {
-        return Services.of(session, HyperparametersViewModel.class, HyperparametersViewModel::new);
-    }
 
     public static List<Field> allFields() {
         return java.util.stream.Stream.concat(MODEL_FIELDS.stream(), TRAIN_FIELDS.stream()).toList();

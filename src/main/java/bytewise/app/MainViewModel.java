@@ -41,7 +41,7 @@ public final class MainViewModel {
             prefs.theme = t;
             save();
         });
-        runStateText = Bindings.createStringBinding(() -> session.runState.get(), session.runState);
+        runStateText = Bindings.createStringBinding(() -> session.runState.get().label, session.runState);
         stepText = Bindings.createStringBinding(() -> session.runTotalSteps.get() <= 0 ? "step —"
                 : String.format(Locale.ROOT, "step %,d / %,d", session.runStep.get(), session.runTotalSteps.get()),
                 session.runStep, session.runTotalSteps);

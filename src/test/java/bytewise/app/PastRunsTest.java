@@ -56,20 +56,20 @@ class PastRunsTest {
             trainer.run(recorder);
         }
 
-        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        List<RunHistory.PastRun> runs = RunHistory.pastRuns();
         assertEquals(1, runs.size());
         assertEquals(12, runs.get(0).info().step());
         assertEquals("completed", runs.get(0).info().status());
         assertNotNull(runs.get(0).info().bestValLoss());
 
         Session session = new Session();
-        TrainingService svc = TrainingService.of(session);
+        TrainingViewModel svc = new AppContext(session, new FxTaskExecutor()).training;
         Platform.runLater(() -> svc.openRun(folder));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> session.model.get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(12, session.modelStep.get(), "the newest checkpoint is the final one");
-        assertEquals(1, svc.runs.size());
-        RunData curves = svc.runs.get(0);
+        assertEquals(1, svc.history.runs().size());
+        RunData curves = svc.history.runs().get(0);
         assertEquals(12, curves.size(), "one point per recorded step");
         assertEquals(2, curves.evalCount(), "evaluations at steps 6 and 12");
         assertTrue(svc.continueTraining.get(), "Train continues the opened run");
@@ -78,7 +78,7 @@ class PastRunsTest {
     @Test
     void closingTheStudioDuringARunSavesItsLastCheckpointAndMarksItCancelled() throws Exception {
         Session session = new Session();
-        TrainingService svc = TrainingService.of(session);
+        TrainingViewModel svc = new AppContext(session, new FxTaskExecutor()).training;
         Preset tiny = Presets.named("tiny");
         Preset endless = new Preset("tiny", tiny.description(), tiny.model(), tiny.training().withSteps(1_000_000));
         Platform.runLater(() -> {
@@ -90,7 +90,7 @@ class PastRunsTest {
 
         svc.shutdown(); // what StudioApp.stop does as the window closes
 
-        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        List<RunHistory.PastRun> runs = RunHistory.pastRuns();
         assertEquals(1, runs.size());
         RunFolder.Info info = runs.get(0).info();
         assertEquals("cancelled", info.status());
