@@ -15,8 +15,9 @@ import javafx.beans.property.StringProperty;
 
 /**
  * State shared by the studio's screens, all on the FX thread: the loaded dataset, the chosen
- * settings, the model that inference screens use, and the status line. Screens observe these
- * properties; none of them blocks.
+ * settings, the model that inference screens use, the page shown, the run's figures for the status
+ * bar, and the status line. Screens observe these properties; none of them blocks. One per studio,
+ * inside its {@link AppContext}.
  */
 public final class Session {
     /** The dataset being trained on and inspected (null before one is loaded). */
@@ -38,8 +39,6 @@ public final class Session {
     /** Latest one-line status message (errors named plainly). */
     public final StringProperty message = new SimpleStringProperty(this, "message", "");
 
-
-    // ---- added for the shell, Hyperparameters and Training screens ----
     /** Page the shell shows; any screen may set it (null shows the Dataset page). */
     public final ObjectProperty<Page> page = new SimpleObjectProperty<>(this, "page", Page.DATASET);
     /** Training run state, for the status bar and the screens that depend on a run. */

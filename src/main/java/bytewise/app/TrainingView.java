@@ -80,12 +80,13 @@ public final class TrainingView implements PageView {
     private TaskExecutor executor;
     private final Set<RunData> hidden = new HashSet<>();
     private ScheduleSketch schedule;
-    private final FxThrottle redrawThrottle = new FxThrottle(REDRAW_HZ, this::redraw);
+    private FxThrottle redrawThrottle;
 
     @Override
     public void init(AppContext context) {
         this.session = context.session;
         this.executor = context.executor;
+        redrawThrottle = new FxThrottle(executor, REDRAW_HZ, this::redraw);
         training = context.training;
         schedule = new ScheduleSketch(lrCanvas, lrMarker);
         LiveScroll.uncache(sideScroll);
