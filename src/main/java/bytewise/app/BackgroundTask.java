@@ -57,6 +57,7 @@ public final class BackgroundTask<V> {
     private DoubleConsumer onProgress = p -> {};
     private Consumer<List<Object>> onUpdates = u -> {};
     private long periodNanos = (long) (1e9 / 30);
+    private String name;
 
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
@@ -130,6 +131,17 @@ public final class BackgroundTask<V> {
     public BackgroundTask<V> deliverAtMost(double hz) {
         periodNanos = (long) (1e9 / hz);
         return this;
+    }
+
+    /** Names the thread while the work runs (thread dumps and CPU probes tell the work apart by it). */
+    public BackgroundTask<V> named(String threadName) {
+        name = threadName;
+        return this;
+    }
+
+    /** The thread name asked for, or null. */
+    String name() {
+        return name;
     }
 
     /** Hands this task to {@code executor} and returns it. */

@@ -31,12 +31,17 @@ public final class FxTaskExecutor implements TaskExecutor {
     public <V> void execute(BackgroundTask<V> task) {
         task.started(this);
         workers.execute(() -> {
+            Thread self = Thread.currentThread();
+            String pooled = self.getName();
+            if (task.name() != null) self.setName(task.name());
             V value;
             try {
                 value = task.call();
             } catch (Throwable e) {
                 Platform.runLater(() -> task.failed(e));
                 return;
+            } finally {
+                self.setName(pooled);
             }
             Platform.runLater(() -> task.succeeded(value));
         });

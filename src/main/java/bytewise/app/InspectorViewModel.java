@@ -316,7 +316,7 @@ public final class InspectorViewModel {
             });
         });
         trialsTask = t;
-        t.withProgress(p -> {
+        t.named("bytewise-inspector-trials").withProgress(p -> {
             if (gen == trialsGeneration) trialsProgress.set(p);
         }).onSuccess(r -> finishTrials(gen, r, null, t.isCancelled(), n))
                 .onFailure(e -> finishTrials(gen, null, e.getMessage() == null ? e.toString() : e.getMessage(),

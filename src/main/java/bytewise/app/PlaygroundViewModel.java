@@ -143,7 +143,7 @@ public final class PlaygroundViewModel {
         });
         current = t;
         // bytes reach the FX thread in batches, at most once per frame
-        t.deliverAtMost(FRAMES_PER_SECOND).<GeneratedByte>onUpdates(generated::addAll).onSuccess(r -> {
+        t.named("bytewise-playground-generate").deliverAtMost(FRAMES_PER_SECOND).<GeneratedByte>onUpdates(generated::addAll).onSuccess(r -> {
             running.set(false);
             outputText.set(r.text());
             double seconds = (System.nanoTime() - t0) / 1e9;

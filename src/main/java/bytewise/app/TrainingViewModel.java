@@ -212,7 +212,7 @@ public final class TrainingViewModel {
                 run = null;
                 done.countDown();
             }
-        }).deliverAtMost(DRAIN_HZ).<RunEvent>onUpdates(this::apply).onFailure(e -> {
+        }).named("bytewise-training").deliverAtMost(DRAIN_HZ).<RunEvent>onUpdates(this::apply).onFailure(e -> {
             if (state.get().active()) failed(e);
         }).executeWith(executor);
     }

@@ -96,7 +96,8 @@ class StudioFlowTest {
     }
 
     static void page(String id) {
-        robot.clickOn("#nav-" + id);
+        // the button is looked up on the FX thread (walking the scene graph from here races its updates)
+        robot.clickOn((Node) node("#nav-" + id));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(id, fx(() -> session.page.get().id()));
     }
