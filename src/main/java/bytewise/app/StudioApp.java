@@ -2,7 +2,6 @@ package bytewise.app;
 
 import bytewise.io.Presets;
 import bytewise.io.Workspace;
-import bytewise.train.Preset;
 import javafx.application.Application;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
