@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Dataset page: thin controller binding {@link DatasetViewModel} to DatasetView.fxml. */
-public final class DatasetView implements SessionAware {
+public final class DatasetView implements PageView {
     @FXML private VBox root;
     @FXML private Button openButton, sampleButton, inspectButton;
     @FXML private Label errorLabel, nameLabel, sizeLabel, distinctLabel, utf8Label, asciiLabel, splitLabel, statsNote,
@@ -42,9 +42,9 @@ public final class DatasetView implements SessionAware {
     private DatasetViewModel vm;
 
     @Override
-    public void init(Session session) {
-        this.session = session;
-        vm = DatasetViewModel.of(session);
+    public void init(AppContext context) {
+        this.session = context.session;
+        vm = context.dataset;
         errorLabel.textProperty().bind(vm.error);
         errorLabel.visibleProperty().bind(vm.error.isNotEmpty());
         errorLabel.managedProperty().bind(errorLabel.visibleProperty());
@@ -136,7 +136,7 @@ public final class DatasetView implements SessionAware {
 
     @FXML
     private void onInspect() {
-        session.page.set("inspector");
+        session.page.set(Page.INSPECTOR);
     }
 
     /** Opens {@code path} (used by the shell's File menu and tests). */

@@ -15,7 +15,6 @@ import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import javafx.concurrent.Task;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,18 +48,16 @@ public final class DatasetViewModel {
     /** Called with each file opened successfully (the shell adds it to the recent files). */
     private Consumer<Path> onOpened = p -> {};
 
-    private Task<DatasetStats> statsTask;
-    private Task<Corpus> openTask;
+    private final TaskExecutor executor;
+    private BackgroundTask<DatasetStats> statsTask;
+    private BackgroundTask<Corpus> openTask;
 
-    public DatasetViewModel(Session session) {
+    public DatasetViewModel(Session session, TaskExecutor executor) {
         this.session = session;
+        this.executor = executor;
         session.corpus.addListener((o, a, c) -> corpusChanged(c));
         session.valFraction.addListener((o, a, b) -> updateSplit());
         corpusChanged(session.corpus.get());
-    }
-
-    public static DatasetViewModel of(Session session) {
-        return Services.of(session, DatasetViewModel.class, DatasetViewModel::new);
     }
 
     public void setOnOpened(Consumer<Path> onOpened) {
@@ -78,60 +75,42 @@ public final class DatasetViewModel {
      * (missing, empty, a directory, unreadable, too short) the old dataset stays and {@link #error}
      * says why.
      */
-    public Task<Corpus> open(Path path) {
-        if (openTask != null) openTask.cancel();
+    public BackgroundTask<Corpus> open(Path path) {
         double frac = session.valFraction.get();
         int seq = seqLen();
-        Task<Corpus> t = new Task<>() {
-            @Override
-            protected Corpus call() {
-                Corpus c = Corpus.open(path);
-                Split.of(c, frac).requireWindows(seq);
-                return c;
-            }
-        };
-        wire(t, path);
-        openTask = t;
-        busy.set(true);
-        session.background().submit(t);
-        return t;
+        return opening(BackgroundTask.wrap(() -> {
+            Corpus c = Corpus.open(path);
+            Split.of(c, frac).requireWindows(seq);
+            return c;
+        }), path);
     }
 
     /** Opens the shipped sample (samples/pocket-essays.txt, or the copy inside the jar). */
-    public Task<Corpus> openSample() {
-        if (openTask != null) openTask.cancel();
-        Task<Corpus> t = new Task<>() {
-            @Override
-            protected Corpus call() {
-                return Samples.defaultCorpus();
-            }
-        };
-        wire(t, null);
-        openTask = t;
-        busy.set(true);
-        session.background().submit(t);
-        return t;
+    public BackgroundTask<Corpus> openSample() {
+        return opening(BackgroundTask.wrap(Samples::defaultCorpus), null);
     }
 
-    private void wire(Task<Corpus> t, Path path) {
-        t.setOnSucceeded(e -> {
+    /** Runs an open; a newer open supersedes it (its result is then dropped). */
+    private BackgroundTask<Corpus> opening(BackgroundTask<Corpus> t, Path path) {
+        if (openTask != null) openTask.cancel();
+        openTask = t;
+        busy.set(true);
+        return t.onSuccess(c -> {
+            if (t.isCancelled()) return;
             busy.set(false);
             error.set("");
-            Corpus c = t.getValue();
             session.corpus.set(c);
-            session.message.set("Opened " + c.name() + " (" + humanBytes(c.size()) + ")");
+            session.message.set("Opened " + c.name() + " (" + Format.bytes(c.size()) + ")");
             if (c.path() != null) onOpened.accept(c.path());
-        });
-        t.setOnFailed(e -> {
+        }).onFailure(x -> {
+            if (t.isCancelled()) return;
             busy.set(false);
-            Throwable x = t.getException();
             String msg = x instanceof BytewiseException ? x.getMessage()
                     : "cannot open " + (path == null ? "the sample" : path) + ": " + x;
             Corpus old = session.corpus.get();
             error.set(msg + (old != null ? " — still using " + old.name() : ""));
             session.message.set(msg);
-        });
-        t.setOnCancelled(e -> busy.set(false));
+        }).executeWith(executor);
     }
 
     private void corpusChanged(Corpus c) {
@@ -150,35 +129,31 @@ public final class DatasetViewModel {
             return;
         }
         name.set(c.name());
-        sizeText.set(humanBytes(c.size()) + String.format(Locale.ROOT, " (%,d bytes)", c.size()));
+        sizeText.set(Format.bytes(c.size()) + String.format(Locale.ROOT, " (%,d bytes)", c.size()));
         distinctText.set("…");
         utf8Text.set("…");
         asciiText.set("…");
         rowCount.set((c.size() + ROW_BYTES - 1) / ROW_BYTES);
         updateSplit();
         statsNote.set(c.size() > DatasetStats.SAMPLE_LIMIT ? "Computing statistics over a 64 MB sample…" : "Computing statistics…");
-        Task<DatasetStats> t = new Task<>() {
-            @Override
-            protected DatasetStats call() {
-                return DatasetStats.compute(c, this::isCancelled, p -> updateProgress(p, 1));
-            }
-        };
-        statsProgress.bind(t.progressProperty());
-        t.setOnSucceeded(e -> {
-            if (session.corpus.get() != c) return;
-            DatasetStats s = t.getValue();
+        statsProgress.set(0);
+        BackgroundTask<DatasetStats> t = BackgroundTask.of(task ->
+                DatasetStats.compute(c, task::isCancelled, task::updateProgress));
+        statsTask = t;
+        t.withProgress(statsProgress::set).onSuccess(s -> {
+            if (session.corpus.get() != c || t.isCancelled()) return;
+            statsProgress.set(1);
             histogram.set(s.histogram());
             distinctText.set(s.distinct() + " of 256");
             utf8Text.set(s.validUtf8() ? "valid" : "not valid");
             asciiText.set(s.ascii() ? "yes" : "no");
             statsNote.set(s.sampled()
                     ? String.format(Locale.ROOT, "Statistics from a %s sample of evenly spaced blocks (the file is %s).",
-                    humanBytes(s.bytesRead()), humanBytes(c.size()))
+                    Format.bytes(s.bytesRead()), Format.bytes(c.size()))
                     : "Statistics over the whole file.");
-        });
-        t.setOnFailed(e -> statsNote.set("Statistics failed: " + t.getException().getMessage()));
-        statsTask = t;
-        session.background().submit(t);
+        }).onFailure(e -> {
+            if (!t.isCancelled()) statsNote.set("Statistics failed: " + e.getMessage());
+        }).executeWith(executor);
     }
 
     private void updateSplit() {
@@ -213,12 +188,5 @@ public final class DatasetViewModel {
         long o = Math.min(offset, c.size() - 1);
         selectedOffset.set(o);
         session.inspectOffset.set(o);
-    }
-
-    public static String humanBytes(long n) {
-        if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", n / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GB", n / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,28 +1,17 @@
 package bytewise.app;
 
-import javafx.application.Platform;
-
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Runs an FX-thread action at most about {@code hz} times a second: a request runs it at once when
  * the last run is old enough, otherwise once at the end of the window (so the last request is never
  * lost). A request in the last tenth of the window also runs at once: requests that come from
  * another clock (the training drain) then land in that clock's pulse instead of a pulse of their
- * own, and each pulse costs a repaint and a frame upload whatever changed. The delay is kept by a
- * daemon scheduler, not by an FX animation: an animation keeps the toolkit pulsing 60 times a
- * second, and on a 2-core machine those wake-ups take CPU from training.
+ * own, and each pulse costs a repaint and a frame upload whatever changed. The delay is kept by the
+ * {@link TaskExecutor}'s scheduler ({@link FxTaskExecutor}: a daemon thread), not by an FX animation:
+ * an animation keeps the toolkit pulsing 60 times a second, and on a 2-core machine those wake-ups
+ * take CPU from training.
  */
 final class FxThrottle {
-    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bytewise-ui-clock");
-        t.setDaemon(true);
-        return t;
-    });
-
+    private final TaskExecutor executor;
     private final long periodNanos, slackNanos;
     private final Runnable action;
     private long last = Long.MIN_VALUE / 2;
@@ -30,7 +19,8 @@ final class FxThrottle {
     private long runs;
     private boolean pending;
 
-    FxThrottle(double hz, Runnable action) {
+    FxThrottle(TaskExecutor executor, double hz, Runnable action) {
+        this.executor = executor;
         this.periodNanos = (long) (1e9 / hz);
         this.slackNanos = periodNanos / 10;
         this.action = action;
@@ -44,10 +34,10 @@ final class FxThrottle {
         } else if (!pending) {
             pending = true;
             long scheduledAfter = runs;
-            CLOCK.schedule(() -> Platform.runLater(() -> {
+            executor.runOnFx(wait / 1e9, () -> {
                 if (runs != scheduledAfter) return;
                 run();
-            }), wait, TimeUnit.NANOSECONDS);
+            });
         }
     }
 
@@ -56,16 +46,5 @@ final class FxThrottle {
         runs++;
         last = System.nanoTime();
         action.run();
-    }
-
-    /** Runs {@code action} on the FX thread after {@code seconds}. */
-    static void later(double seconds, Runnable action) {
-        CLOCK.schedule(() -> Platform.runLater(action), (long) (seconds * 1e9), TimeUnit.NANOSECONDS);
-    }
-
-    /** Calls {@code task} every {@code 1/hz} s on the clock thread until the returned handle is cancelled. */
-    static ScheduledFuture<?> every(double hz, Runnable task) {
-        long period = (long) (1e9 / hz);
-        return CLOCK.scheduleAtFixedRate(task, period, period, TimeUnit.NANOSECONDS);
     }
 }

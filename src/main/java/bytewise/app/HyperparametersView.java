@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Hyperparameters page: thin controller building validated fields from {@link HyperparametersViewModel}. */
-public final class HyperparametersView implements SessionAware {
+public final class HyperparametersView implements PageView {
     @FXML private ScrollPane root;
     @FXML private ComboBox<String> presetCombo;
     @FXML private Button loadButton, saveButton;
@@ -30,9 +30,9 @@ public final class HyperparametersView implements SessionAware {
     private Session session;
 
     @Override
-    public void init(Session session) {
-        this.session = session;
-        vm = HyperparametersViewModel.of(session);
+    public void init(AppContext context) {
+        this.session = context.session;
+        vm = context.hyperparameters;
         List<String> names = new ArrayList<>(Preset.BUILT_IN);
         names.add(HyperparametersViewModel.CUSTOM);
         presetCombo.getItems().setAll(names);

@@ -1,9 +1,11 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.data.Split;
 import bytewise.model.ForwardBackward;
+import bytewise.model.Memory;
 import bytewise.model.ModelConfig;
 import bytewise.train.Preset;
 import bytewise.train.TrainConfig;
@@ -48,7 +50,7 @@ public final class HyperparametersViewModel {
     private static final Map<String, Preset> BUILT_INS = new LinkedHashMap<>();
 
     static synchronized Preset builtIn(String name) {
-        return BUILT_INS.computeIfAbsent(name, Preset::named);
+        return BUILT_INS.computeIfAbsent(name, Presets::named);
     }
 
     public static final List<Field> MODEL_FIELDS = List.of(
@@ -120,9 +122,6 @@ public final class HyperparametersViewModel {
         apply(session.settings.get() != null ? session.settings.get() : base);
     }
 
-    public static HyperparametersViewModel of(Session session) {
-        return Services.of(session, HyperparametersViewModel.class, HyperparametersViewModel::new);
-    }
 
     public static List<Field> allFields() {
         return java.util.stream.Stream.concat(MODEL_FIELDS.stream(), TRAIN_FIELDS.stream()).toList();
@@ -217,10 +216,11 @@ public final class HyperparametersViewModel {
         if (!ok) return null;
         try {
             ModelConfig m = new ModelConfig(i(n, "seq_len"), i(n, "d_model"), i(n, "layers"), i(n, "heads"));
-            TrainConfig b = base.training();
-            TrainConfig t = new TrainConfig(i(n, "batch"), i(n, "steps"), d(n, "lr"), d(n, "min_lr"), i(n, "warmup"),
-                    d(n, "weight_decay"), d(n, "beta1"), d(n, "beta2"), b.eps(), d(n, "clip"), i(n, "eval_every"),
-                    b.evalWindows(), i(n, "threads"), n.get("seed").longValue(), session.valFraction.get());
+            TrainConfig t = base.training().toBuilder().batch(i(n, "batch")).steps(i(n, "steps")).lr(d(n, "lr"))
+                    .minLr(d(n, "min_lr")).warmup(i(n, "warmup")).weightDecay(d(n, "weight_decay"))
+                    .beta1(d(n, "beta1")).beta2(d(n, "beta2")).gradClip(d(n, "clip")).evalEvery(i(n, "eval_every"))
+                    .threads(i(n, "threads")).seed(n.get("seed").longValue()).valFraction(session.valFraction.get())
+                    .build();
             String name = Objects.requireNonNullElse(preset.get(), CUSTOM);
             return new Preset(name, base.description(), m, t);
         } catch (BytewiseException e) {
@@ -264,10 +264,9 @@ public final class HyperparametersViewModel {
             ModelConfig m = p.model();
             TrainConfig t = p.training();
             paramsText.set(String.format(Locale.ROOT, "%,d", m.parameterCount()));
-            long bytes = 4L * (m.activationCount(t.batch()) + 4 * m.parameterCount() + (long) t.batch() * m.seqLen() * 10L * m.dModel());
-            memoryText.set(DatasetViewModel.humanBytes(bytes));
+            memoryText.set(Format.bytes(Memory.trainingBytes(m, t.batch())));
             double flopsStep = m.flopsPerToken() * t.batch() * m.seqLen();
-            flopsText.set(flops(flopsStep));
+            flopsText.set(Format.flops(flopsStep));
             timeText.set(timeEstimate(p));
             try {
                 if (t.warmup() > t.steps())
@@ -297,7 +296,7 @@ public final class HyperparametersViewModel {
         double tps = session.lastTokensPerSecond.get();
         TrainConfig t = p.training();
         return Double.isFinite(tps) && tps > 0
-                ? duration((double) t.steps() * t.batch() * p.model().seqLen() / tps)
+                ? Format.duration((double) t.steps() * t.batch() * p.model().seqLen() / tps)
                 + String.format(Locale.ROOT, " at %,.0f tok/s (last run)", tps)
                 : "— (train once to measure speed)";
     }
@@ -306,24 +305,10 @@ public final class HyperparametersViewModel {
         Preset p = session.settings.get();
         if (!reason.get().isEmpty() || p == null) throw new BytewiseException("fix the settings first: " + reason.get());
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-        new Preset(name, p.description(), p.model(), p.training()).save(file);
+        Presets.save(new Preset(name, p.description(), p.model(), p.training()), file);
     }
 
     public void loadPreset(Path file) {
-        apply(Preset.load(file));
-    }
-
-    static String flops(double f) {
-        if (f >= 1e12) return String.format(Locale.ROOT, "%.2f TFLOP", f / 1e12);
-        if (f >= 1e9) return String.format(Locale.ROOT, "%.2f GFLOP", f / 1e9);
-        return String.format(Locale.ROOT, "%.1f MFLOP", f / 1e6);
-    }
-
-    static String duration(double seconds) {
-        if (!Double.isFinite(seconds) || seconds < 0) return "—";
-        long s = Math.round(seconds);
-        if (s < 60) return s + " s";
-        if (s < 3600) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
-        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+        apply(Presets.load(file));
     }
 }

@@ -32,7 +32,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /** Inspector page: thin controller binding {@link InspectorViewModel} to the FXML. */
-public final class InspectorView implements SessionAware {
+public final class InspectorView implements PageView {
     /** Surprisal (nats) drawn fully red; ln 256 ≈ 5.5 is a uniform guess. */
     static final double SURPRISAL_SCALE = 8.0;
     private static final Color HOT = Color.web("#e5534b");
@@ -104,8 +104,9 @@ public final class InspectorView implements SessionAware {
     }
 
     @Override
-    public void init(Session session) {
-        vm = new InspectorViewModel(session.background());
+    public void init(AppContext context) {
+        Session session = context.session;
+        vm = new InspectorViewModel(context.executor);
         subtitle.textProperty().bind(InspectorViewModel.describeModel(session.model, session.modelStep,
                 session.corpus, "next-byte predictions of "));
         vm.corpus.bind(session.corpus);

@@ -7,7 +7,6 @@ import bytewise.inspect.SanityResult;
 import bytewise.inspect.TrialsResult;
 import bytewise.model.Gpt;
 import bytewise.sample.Utf8Stream;
-import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
@@ -34,7 +33,6 @@ import javafx.collections.ObservableList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,8 +90,7 @@ public final class InspectorViewModel {
     private final ReadOnlyObjectWrapper<TrialsResult> trialsResult = new ReadOnlyObjectWrapper<>(this, "trialsResult");
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper(this, "ready");
 
-    private final Executor background;
-    private final Executor fx;
+    private final TaskExecutor executor;
 
     // newest-request-wins machinery: one computation in flight, later requests replace the pending one
     private final AtomicReference<Request> pending = new AtomicReference<>();
@@ -107,18 +104,12 @@ public final class InspectorViewModel {
     private boolean stale;
     private long pendingPick = -1;
     private final ReadOnlyLongWrapper picked = new ReadOnlyLongWrapper(this, "picked", -1);
-    private volatile AtomicBoolean trialsCancel = new AtomicBoolean();
+    private BackgroundTask<TrialsResult> trialsTask;
     private long trialsGeneration;
 
-    /** Background work on {@code background}, results delivered on the FX thread. */
-    public InspectorViewModel(Executor background) {
-        this(background, Platform::runLater);
-    }
-
-    /** For tests: results delivered through {@code fx} (e.g. {@code Runnable::run}). */
-    InspectorViewModel(Executor background, Executor fx) {
-        this.background = background;
-        this.fx = fx;
+    /** Background work and deliveries through {@code executor} (tests: a {@link CurrentThreadTaskExecutor}). */
+    public InspectorViewModel(TaskExecutor executor) {
+        this.executor = executor;
         model.addListener((o, a, m) -> {
             int old = maxContext.get();
             int seq = m == null ? 1 : m.config().seqLen();
@@ -232,33 +223,32 @@ public final class InspectorViewModel {
         message.set(why);
     }
 
+    private record Delivery(Request request, Prediction prediction, String error) {}
+
     private void request(Request r) {
         busy.set(true);
         pending.set(r);
-        if (workerActive.compareAndSet(false, true)) background.execute(this::drain);
-    }
-
-    private void drain() {
-        try {
-            Request r;
-            while ((r = pending.getAndSet(null)) != null) {
-                Prediction p = null;
-                String error = null;
-                try {
-                    p = compute(r.model(), r.corpus(), r.offset(), r.ctx(), r.topK());
-                } catch (RuntimeException e) {
-                    error = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (!workerActive.compareAndSet(false, true)) return; // the running worker picks it up
+        BackgroundTask.<Void>of(task -> {
+            do {
+                Request q;
+                while ((q = pending.getAndSet(null)) != null) {
+                    Prediction p = null;
+                    String error = null;
+                    try {
+                        p = compute(q.model(), q.corpus(), q.offset(), q.ctx(), q.topK());
+                    } catch (RuntimeException e) {
+                        error = e.getMessage() == null ? e.toString() : e.getMessage();
+                    }
+                    if (pending.get() != null) continue; // a newer request supersedes this one
+                    task.publish(new Delivery(q, p, error));
                 }
-                if (pending.get() != null) continue; // a newer request supersedes this one
-                Request done = r;
-                Prediction result = p;
-                String err = error;
-                fx.execute(() -> deliver(done, result, err));
-            }
-        } finally {
-            workerActive.set(false);
-            if (pending.get() != null && workerActive.compareAndSet(false, true)) background.execute(this::drain);
-        }
+                workerActive.set(false);
+            } while (pending.get() != null && workerActive.compareAndSet(false, true));
+            return null;
+        }).deliverAtMost(60).<Delivery>onUpdates(ds -> {
+            for (Delivery d : ds) deliver(d.request(), d.prediction(), d.error());
+        }).executeWith(executor);
     }
 
     private void deliver(Request r, Prediction p, String error) {
@@ -311,40 +301,27 @@ public final class InspectorViewModel {
         int n = Math.max(1, trialCount.get());
         long seed = trialSeed.get();
         int ctx = contextLength.get();
-        AtomicBoolean cancel = new AtomicBoolean();
-        trialsCancel = cancel;
         long gen = ++trialsGeneration;
         trialsRunning.set(true);
         trialsProgress.set(0);
         trials.clear();
         trialsSummary.set("Running " + n + " trials…");
-        AtomicInteger lastReported = new AtomicInteger(-1);
-        Thread t = new Thread(() -> {
-            TrialsResult result = null;
-            String error = null;
-            try {
-                SanityCheck check = new SanityCheck(m, c, ctx);
-                AtomicInteger polls = new AtomicInteger();
-                // randomTrials polls the cancel flag once before each trial: that count is the progress
-                result = check.randomTrials(n, seed, 1, TRIAL_PREVIEW, () -> {
-                    int done = polls.getAndIncrement();
-                    int pct = (int) (100L * done / n);
-                    if (pct != lastReported.getAndSet(pct)) {
-                        fx.execute(() -> {
-                            if (gen == trialsGeneration) trialsProgress.set(done / (double) n);
-                        });
-                    }
-                    return cancel.get();
-                });
-            } catch (RuntimeException e) {
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
-            }
-            TrialsResult res = result;
-            String err = error;
-            fx.execute(() -> finishTrials(gen, res, err, cancel.get(), n));
-        }, "bytewise-inspector-trials");
-        t.setDaemon(true);
-        t.start();
+        BackgroundTask<TrialsResult> t = BackgroundTask.of(task -> {
+            SanityCheck check = new SanityCheck(m, c, ctx);
+            AtomicInteger polls = new AtomicInteger();
+            // randomTrials polls the cancel flag once before each trial: that count is the progress
+            return check.randomTrials(n, seed, 1, TRIAL_PREVIEW, () -> {
+                task.updateProgress(polls.getAndIncrement() / (double) n);
+                return task.isCancelled();
+            });
+        });
+        trialsTask = t;
+        t.named("bytewise-inspector-trials").withProgress(p -> {
+            if (gen == trialsGeneration) trialsProgress.set(p);
+        }).onSuccess(r -> finishTrials(gen, r, null, t.isCancelled(), n))
+                .onFailure(e -> finishTrials(gen, null, e.getMessage() == null ? e.toString() : e.getMessage(),
+                        t.isCancelled(), n))
+                .executeWith(executor);
     }
 
     private void finishTrials(long gen, TrialsResult r, String error, boolean cancelled, int n) {
@@ -377,7 +354,7 @@ public final class InspectorViewModel {
     static final String OUTDATED = " (earlier model or data: run again to update)";
 
     public void cancelTrials() {
-        trialsCancel.set(true);
+        if (trialsTask != null) trialsTask.cancel();
     }
 
     // ---------------------------------------------------------------------------------- formatting

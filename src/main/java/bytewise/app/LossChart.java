@@ -7,7 +7,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.paint.Paint;
@@ -18,7 +17,6 @@ import javafx.scene.text.TextAlignment;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -209,16 +207,11 @@ public final class LossChart extends Region {
         }
         double pad = (ymax - ymin) * 0.05;
         // x starts at a round value left of the data, y has a little room above and below
-        double tx = niceTick(xmax - xmin);
+        double tx = ChartMarks.niceTick(xmax - xmin);
         x0 = Math.floor(xmin / tx) * tx;
         x1 = xmax;
         y0 = ymin - pad;
         y1 = ymax + pad;
-    }
-
-    static double niceTick(double range) {
-        double raw = range / 8, mag = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / mag;
-        return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
     }
 
     private Color color(Label probe, Color fallback) {
@@ -240,7 +233,7 @@ public final class LossChart extends Region {
         // grid, ticks and axes as one-pixel rectangles: the software renderer fills those directly,
         // where a stroked line goes through the anti-aliasing rasteriser (a third of a redraw)
         g.setFont(TICK_FONT);
-        double tx = niceTick(x1 - x0), ty = niceTick(y1 - y0);
+        double tx = ChartMarks.niceTick(x1 - x0), ty = ChartMarks.niceTick(y1 - y0);
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.CENTER);
         for (double v = Math.ceil(x0 / tx) * tx; v <= x1 + tx * 1e-9; v += tx) {
@@ -250,7 +243,7 @@ public final class LossChart extends Region {
             g.setFill(axis);
             g.fillRect(x, a.getMaxY(), 1, TICK);
             g.setFill(text);
-            g.fillText(tickText(v, tx, timeAxis), x + 0.5, a.getMaxY() + TICK + 2);
+            g.fillText(ChartMarks.tickText(v, tx, timeAxis), x + 0.5, a.getMaxY() + TICK + 2);
         }
         g.setTextBaseline(VPos.CENTER);
         g.setTextAlign(TextAlignment.RIGHT);
@@ -261,7 +254,7 @@ public final class LossChart extends Region {
             g.setFill(axis);
             g.fillRect(a.getMinX() - TICK, y, TICK, 1);
             g.setFill(text);
-            g.fillText(tickText(v, ty, false), a.getMinX() - TICK - 3, y + 0.5);
+            g.fillText(ChartMarks.tickText(v, ty, false), a.getMinX() - TICK - 3, y + 0.5);
         }
         g.setFill(axis);
         g.fillRect(a.getMinX(), a.getMinY(), 1, a.getHeight() + 1);
@@ -317,35 +310,7 @@ public final class LossChart extends Region {
      * copied; stroking ovals (curves through the rasteriser) was a sixth of the renderer's time.
      */
     private Image dot(Color color) {
-        return dots.computeIfAbsent(color, LossChart::paintDot);
-    }
-
-    static Image paintDot(Color color) {
-        final int size = 9; // a disc of radius 2.7 in a white ring out to 3.8 (as a filled and stroked oval was)
-        final double c = size / 2.0, inner = 2.7, outer = 3.8;
-        WritableImage img = new WritableImage(size, size);
-        var w = img.getPixelWriter();
-        for (int py = 0; py < size; py++) {
-            for (int px = 0; px < size; px++) {
-                int in = 0, ring = 0; // 4x4 subsamples per pixel
-                for (int sy = 0; sy < 4; sy++) {
-                    for (int sx = 0; sx < 4; sx++) {
-                        double dx = px + (sx + 0.5) / 4 - c, dy = py + (sy + 0.5) / 4 - c, r = Math.hypot(dx, dy);
-                        if (r <= inner) in++;
-                        else if (r <= outer) ring++;
-                    }
-                }
-                double cover = (in + ring) / 16.0;
-                if (cover == 0) {
-                    w.setColor(px, py, Color.TRANSPARENT);
-                    continue;
-                }
-                double f = in / (double) (in + ring); // share of the colour in the covered part; the rest is white
-                w.setColor(px, py, new Color(f * color.getRed() + (1 - f), f * color.getGreen() + (1 - f),
-                        f * color.getBlue() + (1 - f), cover * color.getOpacity()));
-            }
-        }
-        return img;
+        return dots.computeIfAbsent(color, ChartMarks::paintDot);
     }
 
     private void polyline(GraphicsContext g, ChartData.Points p) {
@@ -354,31 +319,6 @@ public final class LossChart extends Region {
         g.moveTo(px(p.xs()[0]), py(p.ys()[0]));
         for (int i = 1; i < p.size(); i++) g.lineTo(px(p.xs()[i]), py(p.ys()[i]));
         g.stroke();
-    }
-
-    static String tickText(double v, double tick, boolean time) {
-        if (Math.abs(v) < tick * 1e-6) v = 0;
-        if (time) return formatSeconds(v, tick);
-        if (tick >= 1 && Math.abs(v) >= 10_000) {
-            double abs = Math.abs(v);
-            if (abs >= 1e9) return trim(v / 1e9, tick / 1e9) + "G";
-            if (abs >= 1e6) return trim(v / 1e6, tick / 1e6) + "M";
-            return trim(v / 1e3, tick / 1e3) + "k";
-        }
-        return trim(v, tick);
-    }
-
-    private static String trim(double v, double tick) {
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(tick) - 1e-9));
-        return String.format(Locale.ROOT, "%." + Math.min(decimals, 6) + "f", v);
-    }
-
-    private static String formatSeconds(double s, double tick) {
-        if (tick >= 60 && s >= 60) {
-            long m = Math.round(s / 60);
-            return m >= 60 ? String.format(Locale.ROOT, "%dh%02d", m / 60, m % 60) : m + "m";
-        }
-        return trim(s, tick) + "s";
     }
 
     // ------------------------------------------------------------------ mouse: zoom and hover
@@ -445,7 +385,7 @@ public final class LossChart extends Region {
         for (Curve c : curves) {
             ChartData.Points t = c.train();
             if (t.size() == 0) continue;
-            int i = nearest(t.xs(), xv);
+            int i = ChartMarks.nearest(t.xs(), xv);
             double d = Math.abs(px(t.xs()[i]) - mx) + Math.abs(py(t.ys()[i]) - my);
             if (d < bestD) {
                 bestD = d;
@@ -458,19 +398,7 @@ public final class LossChart extends Region {
             return;
         }
         ChartData.Points t = best.train();
-        StringBuilder sb = new StringBuilder(best.name()).append(String.format(Locale.ROOT, "\n%s %s\ntrain %s",
-                timeAxis ? "t =" : xLabel, fmtX(t.xs()[bestI]), fmtY(t.ys()[bestI])));
-        ChartData.Points v = best.val();
-        if (v.size() > 0) {
-            int j = nearest(v.xs(), xv);
-            sb.append(String.format(Locale.ROOT, "\nvalidation %s (at %s)", fmtY(v.ys()[j]), fmtX(v.xs()[j])));
-            ChartData.Points m = best.marks();
-            for (int k = 0; k < m.size(); k++)
-                if (m.xs()[k] == v.xs()[j])
-                    sb.append("\n▲ overfitting: validation loss rose ").append(RunData.OVERFIT_RISES)
-                            .append(" evaluations in a row while training loss fell");
-        }
-        hover.setText(sb.toString());
+        hover.setText(ChartMarks.hoverText(best, bestI, xv, timeAxis, xLabel));
         double dx = px(t.xs()[bestI]), dy = py(t.ys()[bestI]);
         hoverDot.setCenterX(dx);
         hoverDot.setCenterY(dy);
@@ -498,25 +426,6 @@ public final class LossChart extends Region {
     /** The hover label's text, or null when it is hidden (tests use it). */
     public String hoverText() {
         return hover.isVisible() ? hover.getText() : null;
-    }
-
-    private String fmtX(double v) {
-        return timeAxis ? String.format(Locale.ROOT, "%.1f s", v) : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static String fmtY(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    static int nearest(double[] xs, double x) {
-        int lo = 0, hi = xs.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (xs[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo > 0 && Math.abs(xs[lo - 1] - x) < Math.abs(xs[lo] - x)) lo--;
-        return lo;
     }
 
     /** Bounds of the plot area in scene coordinates (tests point the mouse there). */

@@ -1,9 +1,9 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
@@ -31,7 +31,7 @@ import org.controlsfx.control.StatusBar;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -62,19 +62,21 @@ public final class MainView {
     @FXML private StatusBar statusBar;
 
     private Session session;
+    private AppContext context;
     private MainViewModel vm;
     private Pages pages;
-    private TrainingService training;
-    private final Map<String, ToggleButton> nav = new HashMap<>();
+    private TrainingViewModel training;
+    private final Map<Page, ToggleButton> nav = new EnumMap<>(Page.class);
     private final ToggleGroup navGroup = new ToggleGroup();
     private Menu recentMenu;
 
-    public void setup(MainViewModel vm) {
+    public void setup(MainViewModel vm, AppContext context) {
         this.vm = vm;
-        this.session = vm.session();
-        this.pages = new Pages(session);
-        this.training = TrainingService.of(session);
-        DatasetViewModel.of(session).setOnOpened(vm::addRecent);
+        this.context = context;
+        this.session = context.session;
+        this.pages = new Pages(context);
+        this.training = context.training;
+        context.dataset.setOnOpened(vm::addRecent);
         training.autosaveEvery.set(Math.max(0, vm.prefs().autosaveEvery));
         training.autosaveEvery.addListener((o, a, b) -> vm.prefs().autosaveEvery = b.intValue());
 
@@ -91,7 +93,7 @@ public final class MainView {
                 session.model.get().config().parameterCount(), session.modelStep.get()), session.model, session.modelStep));
         dataLabel.textProperty().bind(Bindings.createStringBinding(() -> session.corpus.get() == null ? "No dataset"
                 : "Data: " + session.corpus.get().name(), session.corpus));
-        session.page.addListener((o, a, id) -> show(id));
+        session.page.addListener((o, a, p) -> show(p));
         // a text file dropped anywhere on the window opens as the dataset
         root.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
@@ -100,14 +102,14 @@ public final class MainView {
             var files = e.getDragboard().getFiles();
             boolean ok = files != null && !files.isEmpty();
             if (ok) {
-                DatasetViewModel.of(session).open(files.get(0).toPath());
-                session.page.set("dataset");
+                context.dataset.open(files.get(0).toPath());
+                session.page.set(Page.DATASET);
             }
             e.setDropCompleted(ok);
             e.consume();
         });
         // load every page now, so menus and shortcuts work before a page was visited
-        for (Pages.Page p : Pages.ALL) pages.get(p.id());
+        for (Page p : Page.values()) pages.get(p);
         show(session.page.get());
         vm.theme.addListener((o, a, t) -> applyTheme(t));
         applyTheme(vm.theme.get());
@@ -123,27 +125,26 @@ public final class MainView {
 
     private void buildNav() {
         int i = 1;
-        for (Pages.Page p : Pages.ALL) {
-            ToggleButton b = new ToggleButton(p.title());
+        for (Page p : Page.values()) {
+            ToggleButton b = new ToggleButton(p.title);
             b.setId("nav-" + p.id());
             b.setToggleGroup(navGroup);
             b.setMaxWidth(Double.MAX_VALUE);
             b.getStyleClass().add("nav-button");
-            b.setTooltip(new javafx.scene.control.Tooltip(p.title() + " (Ctrl+" + i++ + ")"));
+            b.setTooltip(new javafx.scene.control.Tooltip(p.title + " (Ctrl+" + i++ + ")"));
             b.setOnAction(e -> {
-                session.page.set(p.id());
+                session.page.set(p);
                 b.setSelected(true);
             });
-            nav.put(p.id(), b);
+            nav.put(p, b);
             navBox.getChildren().add(b);
         }
     }
 
-    private void show(String id) {
-        boolean known = Pages.ALL.stream().anyMatch(p -> p.id().equals(id));
-        Pages.Loaded l = pages.get(known ? id : "dataset");
+    private void show(Page page) {
+        Pages.Loaded l = pages.get(page == null ? Page.DATASET : page);
         content.getChildren().setAll(l.root());
-        ToggleButton b = nav.get(l.page().id());
+        ToggleButton b = nav.get(l.page());
         if (b != null) b.setSelected(true);
     }
 
@@ -167,7 +168,7 @@ public final class MainView {
         rebuildRecent();
         fileMenu.getItems().setAll(
                 item("Open text…", shortcut(KeyCode.O), this::openText),
-                item("Open shipped sample", null, () -> DatasetViewModel.of(session).openSample()),
+                item("Open shipped sample", null, context.dataset::openSample),
                 item("Open checkpoint…", shortcut(KeyCode.O, KeyCombination.SHIFT_DOWN), this::openCheckpoint),
                 item("Save checkpoint…", shortcut(KeyCode.S), this::saveCheckpoint),
                 item("Past runs…", shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), this::showRuns),
@@ -181,14 +182,14 @@ public final class MainView {
         // Ctrl+Enter trains everywhere except on the Playground, where it generates (F5 always trains)
         KeyCombination ctrlEnter = shortcut(KeyCode.ENTER);
         train.acceleratorProperty().bind(Bindings.createObjectBinding(
-                () -> "playground".equals(session.page.get()) ? null : ctrlEnter, session.page));
-        train.disableProperty().bind(training.canTrain.not());
+                () -> session.page.get() == Page.PLAYGROUND ? null : ctrlEnter, session.page));
+        train.disableProperty().bind(training.canTrain().not());
         MenuItem pause = item("Pause", shortcut(KeyCode.P), training::pause);
-        pause.disableProperty().bind(training.canPause.not());
+        pause.disableProperty().bind(training.canPause().not());
         MenuItem resume = item("Resume", shortcut(KeyCode.R), training::resume);
-        resume.disableProperty().bind(training.canResume.not());
+        resume.disableProperty().bind(training.canResume().not());
         MenuItem stop = item("Stop", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), training::stop);
-        stop.disableProperty().bind(training.canStop.not());
+        stop.disableProperty().bind(training.canStop().not());
         MenuItem why = new MenuItem();
         why.textProperty().bind(session.trainBlockedReason.map(r -> r.isEmpty() ? "Ready to train" : "Cannot train: " + r));
         why.setDisable(true);
@@ -211,9 +212,8 @@ public final class MainView {
                 () -> vm.theme.set(MainViewModel.DARK.equals(vm.theme.get()) ? MainViewModel.LIGHT : MainViewModel.DARK));
         viewMenu.getItems().setAll(light, dark, toggle, new SeparatorMenuItem());
         KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
-        for (int i = 0; i < Pages.ALL.size(); i++) {
-            Pages.Page p = Pages.ALL.get(i);
-            viewMenu.getItems().add(item(p.title(), shortcut(digits[i]), () -> session.page.set(p.id())));
+        for (Page p : Page.values()) {
+            viewMenu.getItems().add(item(p.title, shortcut(digits[p.ordinal()]), () -> session.page.set(p)));
         }
         helpMenu.getItems().setAll(
                 item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), this::showShortcuts),
@@ -234,7 +234,7 @@ public final class MainView {
         for (String s : vm.recentFiles) {
             MenuItem m = new MenuItem(s);
             m.setMnemonicParsing(false);
-            m.setOnAction(e -> DatasetViewModel.of(session).open(Path.of(s)));
+            m.setOnAction(e -> context.dataset.open(Path.of(s)));
             recentMenu.getItems().add(m);
         }
         if (vm.recentFiles.isEmpty()) {
@@ -257,7 +257,7 @@ public final class MainView {
         Label eta = statusLabel("status-eta");
         eta.textProperty().bind(vm.etaText);
         statusBar.getRightItems().setAll(state, sep(), step, sep(), speed, sep(), eta);
-        statusBar.progressProperty().bind(Bindings.when(training.active).then(training.progress).otherwise(0.0));
+        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress()).otherwise(0.0));
     }
 
     private static Label statusLabel(String id) {
@@ -286,7 +286,7 @@ public final class MainView {
     }
 
     private void openText() {
-        DatasetView dv = pages.controller("dataset", DatasetView.class);
+        DatasetView dv = pages.controller(Page.DATASET, DatasetView.class);
         if (dv == null) session.message.set("The Dataset page could not be loaded");
         else dv.openDialog();
     }
@@ -296,12 +296,12 @@ public final class MainView {
         fc.setTitle("Open checkpoint (NAME.json or NAME.bin)");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Bytewise checkpoint", "*.json", "*.bin"));
         File f = fc.showOpenDialog(window());
-        if (f != null) training.openCheckpoint(f.toPath());
+        if (f != null) training.checkpoints.open(f.toPath());
     }
 
     /** Lists the runs in the workspace; opening one shows its curves and loads its newest checkpoint. */
     private void showRuns() {
-        javafx.scene.control.TableView<TrainingService.PastRun> table = new javafx.scene.control.TableView<>();
+        javafx.scene.control.TableView<RunHistory.PastRun> table = new javafx.scene.control.TableView<>();
         table.setPlaceholder(new javafx.scene.control.Label("Loading runs…"));
         table.getColumns().add(column("Started", r -> r.info().created() == null ? ""
                 : r.info().created().replace('T', ' ').replaceAll("\\.\\d+Z$", "")));
@@ -315,12 +315,12 @@ public final class MainView {
         for (int i = 0; i < widths.length; i++) table.getColumns().get(i).setPrefWidth(widths[i]);
         table.setColumnResizePolicy(javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefSize(800, 360);
-        javafx.scene.control.Dialog<TrainingService.PastRun> d = new javafx.scene.control.Dialog<>();
+        javafx.scene.control.Dialog<RunHistory.PastRun> d = new javafx.scene.control.Dialog<>();
         d.initOwner(window());
         d.setTitle("Past runs");
         d.setResizable(true);
         d.getDialogPane().setMinWidth(840);
-        d.setHeaderText("Runs in " + bytewise.io.RunFolder.defaultWorkspace() + " (newest first)");
+        d.setHeaderText("Runs in " + Workspace.runs() + " (newest first)");
         d.getDialogPane().setContent(table);
         javafx.scene.control.ButtonType open = new javafx.scene.control.ButtonType("Open",
                 javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
@@ -328,7 +328,7 @@ public final class MainView {
         d.getDialogPane().lookupButton(open).disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         d.setResultConverter(b -> b == open ? table.getSelectionModel().getSelectedItem() : null);
         table.setRowFactory(tv -> {
-            javafx.scene.control.TableRow<TrainingService.PastRun> row = new javafx.scene.control.TableRow<>();
+            javafx.scene.control.TableRow<RunHistory.PastRun> row = new javafx.scene.control.TableRow<>();
             row.setOnMouseClicked(ev -> {
                 if (ev.getClickCount() == 2 && !row.isEmpty()) {
                     d.setResult(row.getItem());
@@ -337,27 +337,19 @@ public final class MainView {
             });
             return row;
         });
-        javafx.concurrent.Task<java.util.List<TrainingService.PastRun>> load = new javafx.concurrent.Task<>() {
-            @Override
-            protected java.util.List<TrainingService.PastRun> call() {
-                return TrainingService.pastRuns();
-            }
-        };
-        load.setOnSucceeded(e -> {
-            table.getItems().setAll(load.getValue());
+        training.history.loadPastRuns(runs -> {
+            table.getItems().setAll(runs);
             table.setPlaceholder(new javafx.scene.control.Label("No runs yet: every training run is recorded here"));
-        });
-        load.setOnFailed(e -> table.setPlaceholder(new javafx.scene.control.Label(load.getException().getMessage())));
-        session.background().submit(load);
+        }, e -> table.setPlaceholder(new javafx.scene.control.Label(e.getMessage())));
         d.showAndWait().ifPresent(r -> {
             training.openRun(r.folder());
-            session.page.set("training");
+            session.page.set(Page.TRAINING);
         });
     }
 
-    private static javafx.scene.control.TableColumn<TrainingService.PastRun, String> column(String title,
-            java.util.function.Function<TrainingService.PastRun, String> value) {
-        javafx.scene.control.TableColumn<TrainingService.PastRun, String> c = new javafx.scene.control.TableColumn<>(title);
+    private static javafx.scene.control.TableColumn<RunHistory.PastRun, String> column(String title,
+            java.util.function.Function<RunHistory.PastRun, String> value) {
+        javafx.scene.control.TableColumn<RunHistory.PastRun, String> c = new javafx.scene.control.TableColumn<>(title);
         c.setCellValueFactory(cd -> new javafx.beans.property.SimpleStringProperty(value.apply(cd.getValue())));
         return c;
     }
@@ -372,12 +364,12 @@ public final class MainView {
     }
 
     private void exportPng() {
-        session.page.set("training"); // the chart is exported as shown, so show it
-        Platform.runLater(() -> withTrainingView(TrainingView::exportPngDialog));
+        session.page.set(Page.TRAINING); // the chart is exported as shown, so show it
+        context.executor.runOnFx(0, () -> withTrainingView(TrainingView::exportPngDialog));
     }
 
     private void withTrainingView(java.util.function.Consumer<TrainingView> action) {
-        TrainingView tv = pages.controller("training", TrainingView.class);
+        TrainingView tv = pages.controller(Page.TRAINING, TrainingView.class);
         if (tv == null) session.message.set("The Training page could not be loaded");
         else action.accept(tv);
     }

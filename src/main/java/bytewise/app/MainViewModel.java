@@ -41,7 +41,7 @@ public final class MainViewModel {
             prefs.theme = t;
             save();
         });
-        runStateText = Bindings.createStringBinding(() -> session.runState.get(), session.runState);
+        runStateText = Bindings.createStringBinding(() -> session.runState.get().label, session.runState);
         stepText = Bindings.createStringBinding(() -> session.runTotalSteps.get() <= 0 ? "step —"
                 : String.format(Locale.ROOT, "step %,d / %,d", session.runStep.get(), session.runTotalSteps.get()),
                 session.runStep, session.runTotalSteps);
@@ -49,7 +49,7 @@ public final class MainViewModel {
                 ? String.format(Locale.ROOT, "%,.0f tok/s", session.tokensPerSecond.get()) : "— tok/s",
                 session.tokensPerSecond);
         etaText = Bindings.createStringBinding(() -> Double.isFinite(session.etaSeconds.get())
-                ? "ETA " + HyperparametersViewModel.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds);
+                ? "ETA " + Format.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds);
     }
 
     public Session session() {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Playground page: thin controller binding {@link PlaygroundViewModel} to the FXML. */
-public final class PlaygroundView implements SessionAware {
+public final class PlaygroundView implements PageView {
     static final String GENERATED_CLASS = "playground-generated";
     static final String PROMPT_CLASS = "playground-prompt";
 
@@ -44,15 +44,15 @@ public final class PlaygroundView implements SessionAware {
     @FXML private ScrollPane outputScroll;
     @FXML private TextFlow output;
 
-    private final PlaygroundViewModel vm = new PlaygroundViewModel();
+    private PlaygroundViewModel vm;
     // bidirectional bindings hold weak references: keep the adapters alive
     private final List<Object> keep = new ArrayList<>();
     private Text selected;
     /** A clicked character stays in the alternatives panel until clicked again (hover only previews). */
     private boolean pinned;
 
-    @FXML
-    private void initialize() {
+    /** Binds the controls to the view model (from {@link #init}, once the view model exists). */
+    private void bindControls() {
         LiveScroll.uncache(outputScroll); // text streams into it byte by byte
         bindSlider(temperatureSlider, temperatureField, vm.temperature, 0.05, decimal(2, vm.temperature));
         bindSlider(topKSlider, topKField, vm.topK, 1, integer(vm.topK));
@@ -127,12 +127,15 @@ public final class PlaygroundView implements SessionAware {
     }
 
     @Override
-    public void init(Session session) {
+    public void init(AppContext context) {
+        Session session = context.session;
+        vm = new PlaygroundViewModel(context.executor);
+        bindControls();
         vm.model.bind(session.model);
-        TrainingService training = TrainingService.of(session);
-        vm.threads.bind(javafx.beans.binding.Bindings.createIntegerBinding(() -> training.active.get()
+        TrainingViewModel training = context.training;
+        vm.threads.bind(javafx.beans.binding.Bindings.createIntegerBinding(() -> training.active().get()
                 || session.settings.get() == null ? 1 : session.settings.get().training().resolvedThreads(),
-                training.active, session.settings));
+                training.active(), session.settings));
         subtitle.textProperty().bind(InspectorViewModel.describeModel(session.model, session.modelStep, null,
                 "sample text from "));
     }

@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.RunFolder;
 import bytewise.train.EvalMetrics;
 import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
@@ -7,7 +8,6 @@ import bytewise.train.TrainConfig;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Every metric of one training run, kept in full (primitive arrays, so 100,000 steps cost a few MB)
@@ -24,9 +24,9 @@ public final class RunData {
     public final TrainConfig config;
     public final long startStep;
 
-    /** Per step: step, tokens, seconds, loss, lr, grad norm. */
+    /** Per step: step, tokens, seconds, loss, lr, grad norm, tokens/s. */
     private double[] step = new double[256], tokens = new double[256], seconds = new double[256], loss = new double[256],
-            lr = new double[256], gradNorm = new double[256];
+            lr = new double[256], gradNorm = new double[256], tokensPerSecond = new double[256];
     private int n;
     /** Per evaluation: step, tokens, seconds, loss, and the training trend (EMA) at that moment. */
     private double[] vStep = new double[32], vTokens = new double[32], vSeconds = new double[32], vLoss = new double[32],
@@ -54,6 +54,7 @@ public final class RunData {
             loss = Arrays.copyOf(loss, c);
             lr = Arrays.copyOf(lr, c);
             gradNorm = Arrays.copyOf(gradNorm, c);
+            tokensPerSecond = Arrays.copyOf(tokensPerSecond, c);
         }
         step[n] = m.step();
         tokens[n] = m.tokens();
@@ -61,6 +62,7 @@ public final class RunData {
         loss[n] = m.loss();
         lr[n] = m.lr();
         gradNorm[n] = m.gradNorm();
+        tokensPerSecond[n] = m.tokensPerSecond();
         n++;
         if (Double.isFinite(m.loss())) trend = Double.isNaN(trend) ? m.loss() : trend + TREND_ALPHA * (m.loss() - trend);
     }
@@ -125,16 +127,20 @@ public final class RunData {
         return n == 0 ? secondsOffset : seconds[n - 1];
     }
 
-    /** Writes this run's full data as CSV rows (no header). */
+    /**
+     * Writes this run's full data as CSV rows (no header): the run's name, then the columns of a run
+     * folder's metrics.csv ({@link RunFolder#METRICS_HEADER}), seconds counted as the chart shows them.
+     */
     public void writeCsv(Writer w) throws IOException {
-        String q = "\"" + name.replace("\"", "\"\"") + "\"";
+        String q = "\"" + name.replace("\"", "\"\"") + "\",";
         for (int i = 0; i < n; i++)
-            w.write(String.format(Locale.ROOT, "%s,train,%d,%d,%.3f,%.6g,%.6g,%.6g%n", q, (long) step[i], (long) tokens[i],
-                    seconds[i], loss[i], lr[i], gradNorm[i]));
+            w.write(q + RunFolder.stepRow(new StepMetrics((long) step[i], config.steps(), (long) tokens[i], (float) loss[i],
+                    lr[i], gradNorm[i], tokensPerSecond[i], seconds[i])) + System.lineSeparator());
         for (int i = 0; i < nv; i++)
-            w.write(String.format(Locale.ROOT, "%s,val,%d,%d,%.3f,%.6g,,%n", q, (long) vStep[i], (long) vTokens[i],
-                    vSeconds[i], vLoss[i]));
+            w.write(q + RunFolder.evalRow(new EvalMetrics((long) vStep[i], (long) vTokens[i], (float) vLoss[i], vSeconds[i]))
+                    + System.lineSeparator());
     }
 
-    public static final String CSV_HEADER = "run,kind,step,tokens,seconds,loss,lr,grad_norm";
+    /** The export's header: the run, then metrics.csv's columns (one schema for both). */
+    public static final String CSV_HEADER = "run," + RunFolder.METRICS_HEADER;
 }

@@ -12,13 +12,12 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * State shared by the studio's screens, all on the FX thread: the loaded dataset, the chosen
- * settings, the model that inference screens use, and the status line. Screens observe these
- * properties; none of them blocks.
+ * settings, the model that inference screens use, the page shown, the run's figures for the status
+ * bar, and the status line. Screens observe these properties; none of them blocks. One per studio,
+ * inside its {@link AppContext}.
  */
 public final class Session {
     /** The dataset being trained on and inspected (null before one is loaded). */
@@ -40,12 +39,10 @@ public final class Session {
     /** Latest one-line status message (errors named plainly). */
     public final StringProperty message = new SimpleStringProperty(this, "message", "");
 
-
-    // ---- added for the shell, Hyperparameters and Training screens ----
-    /** Page the shell shows: "dataset", "hyperparameters", "training", "inspector" or "playground"; any screen may set it. */
-    public final StringProperty page = new SimpleStringProperty(this, "page", "dataset");
-    /** Training run state for the status bar: Idle, Starting, Running, Paused, Stopping, Completed, Stopped, Diverged, Failed. */
-    public final StringProperty runState = new SimpleStringProperty(this, "runState", "Idle");
+    /** Page the shell shows; any screen may set it (null shows the Dataset page). */
+    public final ObjectProperty<Page> page = new SimpleObjectProperty<>(this, "page", Page.DATASET);
+    /** Training run state, for the status bar and the screens that depend on a run. */
+    public final ObjectProperty<RunState> runState = new SimpleObjectProperty<>(this, "runState", RunState.IDLE);
     /** Steps done in the current (or last) run, and the run's total. */
     public final LongProperty runStep = new SimpleLongProperty(this, "runStep");
     public final LongProperty runTotalSteps = new SimpleLongProperty(this, "runTotalSteps");
@@ -57,19 +54,4 @@ public final class Session {
     public final DoubleProperty lastTokensPerSecond = new SimpleDoubleProperty(this, "lastTokensPerSecond", Double.NaN);
     /** Why a run cannot start now ("" when it can): invalid settings, no data, a run already going. */
     public final StringProperty trainBlockedReason = new SimpleStringProperty(this, "trainBlockedReason", "");
-
-    /** Background threads for inference and file work (daemon: they never keep the app alive). */
-    private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "bytewise-background");
-        t.setDaemon(true);
-        return t;
-    });
-
-    public ExecutorService background() {
-        return background;
-    }
-
-    public void shutdown() {
-        background.shutdownNow();
-    }
 }

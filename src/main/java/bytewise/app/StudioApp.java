@@ -1,6 +1,7 @@
 package bytewise.app;
 
-import bytewise.train.Preset;
+import bytewise.io.Presets;
+import bytewise.io.Workspace;
 import javafx.application.Application;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
@@ -21,6 +22,7 @@ public final class StudioApp extends Application {
     private static volatile StudioApp last;
 
     private Session session;
+    private AppContext context;
     private MainView main;
     private MainViewModel vm;
     private Stage stage;
@@ -32,6 +34,11 @@ public final class StudioApp extends Application {
 
     public Session session() {
         return session;
+    }
+
+    /** What the pages share (built once in {@link #start}). */
+    public AppContext context() {
+        return context;
     }
 
     public MainView mainView() {
@@ -46,18 +53,19 @@ public final class StudioApp extends Application {
     public void start(Stage stage) throws Exception {
         this.stage = stage;
         session = new Session();
+        context = new AppContext(session, new FxTaskExecutor());
         StudioPrefs prefs = StudioPrefs.load(Workspace.prefsFile());
         vm = new MainViewModel(session, prefs, Workspace.prefsFile());
         MainView.applyTheme(vm.theme.get());
         // bytewise.studio.preset / bytewise.studio.train: scripted starts (BENCHMARKS.md's
         // studio-versus-CLI measurement); a user gets the tiny preset and presses Train
         String presetName = System.getProperty("bytewise.studio.preset", "tiny");
-        session.settings.set(Preset.named(presetName));
+        session.settings.set(Presets.named(presetName));
 
         FXMLLoader loader = new FXMLLoader(StudioApp.class.getResource("/bytewise/app/MainView.fxml"));
         Parent root = loader.load();
         main = loader.getController();
-        main.setup(vm);
+        main.setup(vm, context);
 
         Scene scene = new Scene(root, prefs.width, prefs.height);
         URL css = StudioApp.class.getResource("/bytewise/assets/studio.css");
@@ -78,20 +86,27 @@ public final class StudioApp extends Application {
         stage.setOnCloseRequest(e -> rememberWindow());
 
         List<String> args = getParameters().getRaw();
-        DatasetViewModel data = DatasetViewModel.of(session);
-        var opening = !args.isEmpty() && !args.get(0).isBlank() ? data.open(Path.of(args.get(0))) : data.openSample();
         boolean autoTrain = Boolean.getBoolean("bytewise.studio.train");
         // seconds between the Training page showing and the run starting, as a user's click would be
         double trainAfter = Double.parseDouble(System.getProperty("bytewise.studio.trainAfter", "0"));
-        opening.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> javafx.application.Platform
-                .runLater(() -> {
+        session.corpus.addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends bytewise.data.Corpus> o,
+                                bytewise.data.Corpus a, bytewise.data.Corpus c) {
+                session.corpus.removeListener(this); // the first dataset only
+                context.executor.runOnFx(0, () -> {
                     session.message.set(session.message.get() + " · the " + presetName
                             + " preset is selected: press Train (Ctrl+Enter) to start");
                     if (autoTrain) {
-                        session.page.set("training");
-                        FxThrottle.later(trainAfter, () -> TrainingService.of(session).train());
+                        session.page.set(Page.TRAINING);
+                        context.executor.runOnFx(trainAfter, context.training::train);
                     }
-                }));
+                });
+            }
+        });
+        DatasetViewModel data = context.dataset;
+        if (!args.isEmpty() && !args.get(0).isBlank()) data.open(Path.of(args.get(0)));
+        else data.openSample();
         stage.show();
         last = this;
     }
@@ -106,9 +121,6 @@ public final class StudioApp extends Application {
     @Override
     public void stop() {
         rememberWindow();
-        if (session != null) {
-            TrainingService.of(session).shutdown();
-            session.shutdown();
-        }
+        if (context != null) context.shutdown();
     }
 }

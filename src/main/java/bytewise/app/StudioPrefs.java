@@ -1,20 +1,20 @@
 package bytewise.app;
 
+import bytewise.BytewiseException;
+import bytewise.io.AtomicFile;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Settings remembered between sessions (window size, theme, recent files), stored as JSON in
- * {@link Workspace#prefsFile()} and written atomically (temporary file, then rename).
+ * {@link bytewise.io.Workspace#prefsFile()} and written atomically (temporary file, then rename).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class StudioPrefs {
@@ -49,17 +49,12 @@ public final class StudioPrefs {
     /** Writes atomically; returns an error message or null. */
     public String save(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, MAPPER.writeValueAsBytes(this));
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.writeBytes(file, "studio settings", MAPPER.writeValueAsBytes(this));
             return null;
         } catch (IOException e) {
             return "cannot save studio settings " + file + ": " + e.getMessage();
+        } catch (BytewiseException e) {
+            return e.getMessage();
         }
     }
 

@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import bytewise.train.TrainConfig;
 
 import javafx.beans.binding.Bindings;
@@ -7,7 +8,6 @@ import javafx.embed.swing.SwingFXUtils;
 import javafx.fxml.FXML;
 import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
-import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -33,23 +33,21 @@ import javafx.util.StringConverter;
 
 import javax.imageio.ImageIO;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * Training page: run controls, the live loss chart (overlaid runs, smoothing, log scale,
  * perplexity, drag-to-zoom, hover values, PNG/CSV export), progress figures, the learning-rate
  * schedule, a sample refreshed at each evaluation, and run options. The run itself lives in
- * {@link TrainingService}; the chart redraws at most {@link #REDRAW_HZ} times a second from
+ * {@link TrainingViewModel}; the chart redraws at most {@link #REDRAW_HZ} times a second from
  * downsampled data ({@link ChartData}).
  */
-public final class TrainingView implements SessionAware {
+public final class TrainingView implements PageView {
     public static final int MAX_POINTS = 600; // about one point per pixel column of the plot
     /** Once a second: each canvas repaint costs ~11 ms of software rendering, taken from training on 2 cores. */
     static final int REDRAW_HZ = 1;
@@ -78,76 +76,81 @@ public final class TrainingView implements SessionAware {
     @FXML private CheckBox continueCheck;
 
     private Session session;
-    private TrainingService service;
+    private TrainingViewModel training;
+    private TaskExecutor executor;
     private final Set<RunData> hidden = new HashSet<>();
-    private final FxThrottle redrawThrottle = new FxThrottle(REDRAW_HZ, this::redraw);
+    private ScheduleSketch schedule;
+    private FxThrottle redrawThrottle;
 
     @Override
-    public void init(Session session) {
-        this.session = session;
-        service = TrainingService.of(session);
+    public void init(AppContext context) {
+        this.session = context.session;
+        this.executor = context.executor;
+        redrawThrottle = new FxThrottle(executor, REDRAW_HZ, this::redraw);
+        training = context.training;
+        schedule = new ScheduleSketch(lrCanvas, lrMarker);
         LiveScroll.uncache(sideScroll);
 
-        trainButton.disableProperty().bind(service.canTrain.not());
-        pauseButton.disableProperty().bind(service.canPause.not());
-        resumeButton.disableProperty().bind(service.canResume.not());
-        stopButton.disableProperty().bind(service.canStop.not());
-        saveButton.disableProperty().bind(service.resumePoint.isNull().and(service.active.not()));
+        trainButton.disableProperty().bind(training.canTrain().not());
+        pauseButton.disableProperty().bind(training.canPause().not());
+        resumeButton.disableProperty().bind(training.canResume().not());
+        stopButton.disableProperty().bind(training.canStop().not());
+        saveButton.disableProperty().bind(training.resumePoint.isNull().and(training.active().not()));
         trainButton.setTooltip(new Tooltip("Start training (Ctrl+Enter or F5)"));
 
         blockedLabel.textProperty().bind(session.trainBlockedReason.map(r -> "Train is disabled: " + r));
-        blockedLabel.visibleProperty().bind(session.trainBlockedReason.isNotEmpty().and(service.active.not()));
+        blockedLabel.visibleProperty().bind(session.trainBlockedReason.isNotEmpty().and(training.active().not()));
         blockedLabel.managedProperty().bind(blockedLabel.visibleProperty());
-        alertLabel.textProperty().bind(service.alert);
-        alertBox.visibleProperty().bind(service.alert.isNotEmpty());
+        alertLabel.textProperty().bind(training.alert());
+        alertBox.visibleProperty().bind(training.alert().isNotEmpty());
         alertBox.managedProperty().bind(alertBox.visibleProperty());
-        reloadButton.visibleProperty().bind(service.lastCheckpoint.isNotNull());
+        reloadButton.visibleProperty().bind(training.checkpoints.lastCheckpoint().isNotNull());
         reloadButton.managedProperty().bind(reloadButton.visibleProperty());
-        overfitLabel.textProperty().bind(service.overfitNotice);
-        overfitLabel.visibleProperty().bind(service.overfitNotice.isNotEmpty());
+        overfitLabel.textProperty().bind(training.overfitNotice());
+        overfitLabel.visibleProperty().bind(training.overfitNotice().isNotEmpty());
         overfitLabel.managedProperty().bind(overfitLabel.visibleProperty());
 
-        progressBar.progressProperty().bind(service.progress);
+        progressBar.progressProperty().bind(training.progress());
         progressLabel.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%s · %,d / %,d",
-                session.runState.get(), session.runStep.get(), session.runTotalSteps.get()),
+                session.runState.get().label, session.runStep.get(), session.runTotalSteps.get()),
                 session.runState, session.runStep, session.runTotalSteps));
         stepLabel.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%,d / %,d",
                 session.runStep.get(), session.runTotalSteps.get()), session.runStep, session.runTotalSteps));
-        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> num(session.tokensPerSecond.get(), "%,.0f"),
+        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(session.tokensPerSecond.get(), "%,.0f"),
                 session.tokensPerSecond));
-        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> HyperparametersViewModel.duration(
+        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.duration(
                 session.etaSeconds.get()), session.etaSeconds));
-        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.trainLoss.get(), "%.4f"), service.trainLoss));
-        valLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.valLoss.get(), "%.4f"), service.valLoss));
-        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> num(Math.exp(service.valLoss.get()), "%.2f"),
-                service.valLoss));
-        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.gradNorm.get(), "%.3f"), service.gradNorm));
-        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> num(service.lr.get(), "%.2e"), service.lr));
-        sampleArea.textProperty().bind(service.sample);
+        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.trainLoss().get(), "%.4f"), training.trainLoss()));
+        valLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.valLoss().get(), "%.4f"), training.valLoss()));
+        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(Math.exp(training.valLoss().get()), "%.2f"),
+                training.valLoss()));
+        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.gradNorm().get(), "%.3f"), training.gradNorm()));
+        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.lr().get(), "%.2e"), training.lr()));
+        sampleArea.textProperty().bind(training.sample());
         sampleArea.setPromptText("A short sample appears here at each evaluation.");
-        sampleTitle.textProperty().bind(Bindings.createStringBinding(() -> service.sampleStep.get() < 0 ? "Sample"
-                : "Sample at step " + service.sampleStep.get(), service.sampleStep));
+        sampleTitle.textProperty().bind(Bindings.createStringBinding(() -> training.sampleStep().get() < 0 ? "Sample"
+                : "Sample at step " + training.sampleStep().get(), training.sampleStep()));
 
         autosaveSpinner.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 1_000_000,
-                service.autosaveEvery.get(), 100));
-        autosaveSpinner.valueProperty().addListener((o, a, v) -> service.autosaveEvery.set(v == null ? 0 : v));
-        service.autosaveEvery.addListener((o, a, v) -> {
+                training.autosaveEvery.get(), 100));
+        autosaveSpinner.valueProperty().addListener((o, a, v) -> training.autosaveEvery.set(v == null ? 0 : v));
+        training.autosaveEvery.addListener((o, a, v) -> {
             if (!v.equals(autosaveSpinner.getValue())) autosaveSpinner.getValueFactory().setValue(v.intValue());
         });
         autosaveSpinner.setTooltip(new Tooltip("Write a checkpoint into " + Workspace.root().resolve("runs")
                 + "/<time>-<preset>/ every this many steps (0 = off)."));
-        continueCheck.selectedProperty().bindBidirectional(service.continueTraining);
-        continueCheck.disableProperty().bind(service.resumePoint.isNull().or(service.active));
-        continueCheck.textProperty().bind(Bindings.createStringBinding(() -> service.resumePoint.get() == null
+        continueCheck.selectedProperty().bindBidirectional(training.continueTraining);
+        continueCheck.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
+        continueCheck.textProperty().bind(Bindings.createStringBinding(() -> training.resumePoint.get() == null
                 ? "Continue from loaded / last weights"
-                : "Continue from step " + service.resumePoint.get().state().step(), service.resumePoint));
-        replayLabel.textProperty().bind(Bindings.createStringBinding(() -> service.replayFile.get() == null
-                ? "none (replay off)" : service.replayFile.get().getFileName().toString(), service.replayFile));
-        replaySlider.valueProperty().bindBidirectional(service.replayFraction);
-        replaySlider.disableProperty().bind(service.replayFile.isNull());
+                : "Continue from step " + training.resumePoint.get().state().step(), training.resumePoint));
+        replayLabel.textProperty().bind(Bindings.createStringBinding(() -> training.replayFile.get() == null
+                ? "none (replay off)" : training.replayFile.get().getFileName().toString(), training.replayFile));
+        replaySlider.valueProperty().bindBidirectional(training.replayFraction);
+        replaySlider.disableProperty().bind(training.replayFile.isNull());
         replaySlider.setTooltip(new Tooltip("Share of every batch drawn from the replay file, so fine-tuning does not"
                 + " erase what the model learned from it."));
-        replayFractionLabel.textProperty().bind(service.replayFraction.multiply(100).asString(Locale.ROOT, "%.0f%%"));
+        replayFractionLabel.textProperty().bind(training.replayFraction.multiply(100).asString(Locale.ROOT, "%.0f%%"));
 
         xCombo.getItems().setAll(ChartData.X.values());
         xCombo.setValue(ChartData.X.STEP);
@@ -174,19 +177,19 @@ public final class TrainingView implements SessionAware {
             redraw();
         });
         smoothSlider.valueProperty().addListener((o, a, b) -> redraw());
-        csvItem.disableProperty().bind(Bindings.isEmpty(service.runs));
-        clearRunsButton.disableProperty().bind(Bindings.size(service.runs).lessThan(2).or(service.active));
+        csvItem.disableProperty().bind(Bindings.isEmpty(training.history.runs()));
+        clearRunsButton.disableProperty().bind(Bindings.size(training.history.runs()).lessThan(2).or(training.active()));
 
-        service.dataVersion.addListener((o, a, b) -> requestRedraw());
-        service.runs.addListener((javafx.collections.ListChangeListener<RunData>) c -> {
+        training.history.dataVersion().addListener((o, a, b) -> requestRedraw());
+        training.history.runs().addListener((javafx.collections.ListChangeListener<RunData>) c -> {
             rebuildRunToggles();
             redraw();
         });
-        service.state.addListener((o, a, s) -> {
+        training.state().addListener((o, a, s) -> {
             redraw();
             drawSchedule();
         });
-        session.runStep.addListener((o, a, b) -> placeScheduleMarker());
+        session.runStep.addListener((o, a, b) -> schedule.moveTo(b.longValue()));
         session.settings.addListener((o, a, b) -> drawSchedule());
         chart.setOnMessage(session.message::set);
         chart.sceneProperty().addListener((o, a, scene) -> {
@@ -214,10 +217,6 @@ public final class TrainingView implements SessionAware {
         };
     }
 
-    private static String num(double v, String fmt) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "—";
-    }
-
     // ------------------------------------------------------------------ chart
 
     /** Redraws now, or soon if the last redraw was less than 1/{@link #REDRAW_HZ} s ago. */
@@ -237,7 +236,7 @@ public final class TrainingView implements SessionAware {
         boolean log = logToggle.isSelected();
         double smooth = smoothSlider.getValue();
         List<LossChart.Curve> curves = new ArrayList<>();
-        for (RunData r : service.runs) {
+        for (RunData r : training.history.runs()) {
             if (hidden.contains(r)) continue;
             curves.add(new LossChart.Curve(r.name, Color.web(PALETTE[r.colorIndex % PALETTE.length]),
                     ChartData.train(r, x, y, log, smooth, MAX_POINTS), ChartData.validation(r, x, y, log, MAX_POINTS),
@@ -258,8 +257,8 @@ public final class TrainingView implements SessionAware {
 
     private void rebuildRunToggles() {
         runsPane.getChildren().clear();
-        hidden.retainAll(service.runs);
-        for (RunData r : service.runs) {
+        hidden.retainAll(training.history.runs());
+        for (RunData r : training.history.runs()) {
             CheckBox cb = new CheckBox(r.name);
             cb.setSelected(!hidden.contains(r));
             Region swatch = new Region();
@@ -274,7 +273,7 @@ public final class TrainingView implements SessionAware {
             });
             runsPane.getChildren().add(cb);
         }
-        if (service.runs.isEmpty()) runsPane.getChildren().add(new Label("No runs yet: press Train."));
+        if (training.history.runs().isEmpty()) runsPane.getChildren().add(new Label("No runs yet: press Train."));
     }
 
     /** Shows only [x0, x1] × [y0, y1] (data units). */
@@ -288,93 +287,39 @@ public final class TrainingView implements SessionAware {
 
     // ------------------------------------------------------------------ learning-rate schedule
 
-    private TrainConfig scheduleShown; // what lrCanvas holds, so a new step only moves the marker
-    private double schedulePeak;
-
-    /** The schedule of the run (or of the settings when idle) on lrCanvas, redrawn only when it changes. */
+    /** The schedule of the run (or of the settings when idle), redrawn only when it changes. */
     private void drawSchedule() {
-        RunData r = service.current.get();
-        TrainConfig tc = service.active.get() && r != null ? r.config
+        RunData r = training.history.current.get();
+        TrainConfig tc = training.active().get() && r != null ? r.config
                 : session.settings.get() != null ? session.settings.get().training() : null;
-        if (tc != null && tc.steps() <= 0) tc = null;
-        if (!Objects.equals(tc, scheduleShown)) {
-            scheduleShown = tc;
-            schedulePeak = paintSchedule(tc);
-        }
-        placeScheduleMarker();
-    }
-
-    private static final double LR_PAD = 4, LR_TOP = 20;
-
-    /** Draws the schedule's curve and returns its peak (0 when there is nothing to draw). */
-    private double paintSchedule(TrainConfig tc) {
-        GraphicsContext g = lrCanvas.getGraphicsContext2D();
-        double w = lrCanvas.getWidth(), h = lrCanvas.getHeight();
-        g.clearRect(0, 0, w, h);
-        if (tc == null) return 0;
-        int n = Math.min(200, tc.steps());
-        double max = 0;
-        double[] v = new double[n + 1];
-        for (int i = 0; i <= n; i++) {
-            v[i] = tc.learningRate((long) ((double) i / n * Math.max(0, tc.steps() - 1)));
-            max = Math.max(max, v[i]);
-        }
-        if (max <= 0) return 0;
-        g.setStroke(Color.gray(0.6, 0.6));
-        g.setLineWidth(1);
-        g.strokeLine(LR_PAD, h - LR_PAD, w - LR_PAD, h - LR_PAD);
-        g.setStroke(Color.web("#2f81f7"));
-        g.setLineWidth(1.5);
-        g.beginPath();
-        for (int i = 0; i <= n; i++) {
-            double px = LR_PAD + (w - 2 * LR_PAD) * i / n, py = h - LR_PAD - (h - LR_PAD - LR_TOP) * v[i] / max;
-            if (i == 0) g.moveTo(px, py);
-            else g.lineTo(px, py);
-        }
-        g.stroke();
-        g.setFill(Color.gray(0.5));
-        g.setFont(javafx.scene.text.Font.font(10));
-        g.fillText(String.format(Locale.ROOT, "learning-rate schedule (peak %.1e)", max), LR_PAD, 10);
-        return max;
-    }
-
-    /** The current step's point on the curve: a node moved over the canvas, not a repaint of it. */
-    private void placeScheduleMarker() {
-        TrainConfig tc = scheduleShown;
-        long step = session.runStep.get();
-        boolean show = tc != null && schedulePeak > 0 && step > 0 && step <= tc.steps();
-        lrMarker.setVisible(show);
-        if (!show) return;
-        double w = lrCanvas.getWidth(), h = lrCanvas.getHeight();
-        lrMarker.setCenterX(LR_PAD + (w - 2 * LR_PAD) * (step - 1) / Math.max(1, tc.steps() - 1));
-        lrMarker.setCenterY(h - LR_PAD - (h - LR_PAD - LR_TOP) * tc.learningRate(step - 1) / schedulePeak);
+        schedule.show(tc, session.runStep.get());
     }
 
     /** Where the schedule marker is, in lrCanvas coordinates, or null when hidden (tests use it). */
     Point2D scheduleMarker() {
-        return lrMarker.isVisible() ? new Point2D(lrMarker.getCenterX(), lrMarker.getCenterY()) : null;
+        return schedule.marker();
     }
 
     // ------------------------------------------------------------------ actions
 
     @FXML
     private void onTrain() {
-        service.train();
+        training.train();
     }
 
     @FXML
     private void onPause() {
-        service.pause();
+        training.pause();
     }
 
     @FXML
     private void onResume() {
-        service.resume();
+        training.resume();
     }
 
     @FXML
     private void onStop() {
-        service.stop();
+        training.stop();
     }
 
     @FXML
@@ -384,7 +329,7 @@ public final class TrainingView implements SessionAware {
 
     @FXML
     private void onReload() {
-        service.reloadLastCheckpoint();
+        training.checkpoints.reloadLast();
     }
 
     @FXML
@@ -394,7 +339,7 @@ public final class TrainingView implements SessionAware {
 
     @FXML
     private void onClearRuns() {
-        service.clearPreviousRuns();
+        training.history.clearPrevious();
     }
 
     @FXML
@@ -402,7 +347,7 @@ public final class TrainingView implements SessionAware {
         FileChooser fc = new FileChooser();
         fc.setTitle("Replay text for fine-tuning (cancel to turn replay off)");
         File f = fc.showOpenDialog(root.getScene().getWindow());
-        service.replayFile.set(f == null ? null : f.toPath());
+        training.replayFile.set(f == null ? null : f.toPath());
     }
 
     @FXML
@@ -419,12 +364,12 @@ public final class TrainingView implements SessionAware {
 
     /** Asks where to save the current weights (with optimizer state) and saves them there. */
     public void saveCheckpointDialog() {
-        if (service.resumePoint.get() == null && !service.active.get()) {
+        if (training.resumePoint.get() == null && !training.active().get()) {
             session.message.set("Nothing to save yet: train or open a checkpoint first");
             return;
         }
         File f = saveDialog("Save checkpoint (writes NAME.json and NAME.bin)", "model", null);
-        if (f != null) service.saveCheckpoint(f.toPath());
+        if (f != null) training.checkpoints.save(f.toPath());
     }
 
     /** Asks for a file and writes the chart, as shown, to it. */
@@ -435,7 +380,7 @@ public final class TrainingView implements SessionAware {
 
     /** Asks for a file and writes every run's full metrics to it. */
     public void exportCsvDialog() {
-        if (service.runs.isEmpty()) {
+        if (training.history.runs().isEmpty()) {
             session.message.set("No metrics yet: train first");
             return;
         }
@@ -451,28 +396,20 @@ public final class TrainingView implements SessionAware {
         return fc.showSaveDialog(root.getScene() == null ? null : root.getScene().getWindow());
     }
 
-    /** Writes the chart as it is shown to a PNG file. */
-    public boolean exportPng(Path file) {
-        try {
-            WritableImage img = chartStack.snapshot(null, null);
+    /** Writes the chart as it is shown to a PNG file (encoded in the background). */
+    public BackgroundTask<Path> exportPng(Path file) {
+        WritableImage img = chartStack.snapshot(null, null);
+        return BackgroundTask.wrap(() -> {
             ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", file.toFile());
-            session.message.set("Exported chart to " + file);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            session.message.set("Cannot export chart to " + file + ": " + e.getMessage());
-            return false;
-        }
+            return file;
+        }).onSuccess(f -> session.message.set("Exported chart to " + f))
+                .onFailure(e -> session.message.set("Cannot export chart to " + file + ": " + e.getMessage()))
+                .executeWith(executor);
     }
 
-    /** Writes every run's full metrics to a CSV file. */
-    public boolean exportCsv(Path file) {
-        try {
-            service.exportCsv(file);
-            session.message.set("Exported metrics to " + file);
-            return true;
-        } catch (IOException e) {
-            session.message.set("Cannot export metrics to " + file + ": " + e.getMessage());
-            return false;
-        }
+    /** Writes every run's full metrics to a CSV file (in the background). */
+    public BackgroundTask<Path> exportCsv(Path file) {
+        return training.history.exportCsv(file, f -> session.message.set("Exported metrics to " + f),
+                e -> session.message.set("Cannot export metrics to " + file + ": " + e.getMessage()));
     }
 }

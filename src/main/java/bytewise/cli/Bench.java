@@ -1,5 +1,6 @@
 package bytewise.cli;
 
+import bytewise.io.Presets;
 import bytewise.data.Corpus;
 import bytewise.data.Samples;
 import bytewise.data.Split;
@@ -29,13 +30,11 @@ final class Bench {
     private Bench() {}
 
     static int run(Cli cli, PrintWriter out) {
-        Preset preset = Preset.named(cli.preset == null ? "small" : cli.preset);
+        Preset preset = Presets.named(cli.preset == null ? "small" : cli.preset);
         Corpus corpus = cli.data != null ? Corpus.open(cli.data) : Samples.defaultCorpus();
         TrainConfig base = cli.trainConfig(preset.training());
         int measured = Math.max(1, cli.benchSteps);
-        TrainConfig tc = new TrainConfig(base.batch(), WARMUP_STEPS + measured, base.lr(), base.minLr(), base.warmup(),
-                base.weightDecay(), base.beta1(), base.beta2(), base.eps(), base.gradClip(), 0, 0, base.threads(),
-                base.seed(), base.valFraction());
+        TrainConfig tc = base.toBuilder().steps(WARMUP_STEPS + measured).evalEvery(0).evalWindows(0).build();
         Gpt model = Gpt.initialize(cli.modelConfig(null, preset), tc.seed());
         Split split = corpus.split(tc.valFraction());
 
@@ -94,30 +93,29 @@ final class Bench {
         genPool.close();
 
         double flops = model.config().flopsPerToken() * tokensPerSecond / 1e9;
-        if (cli.json) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("type", "bench");
-            e.put("preset", preset.name());
-            e.put("threads", tc.resolvedThreads());
-            e.put("params", model.config().parameterCount());
-            e.put("tokens_per_s", Math.round(tokensPerSecond));
-            e.put("forward_ms", round(fwdMs));
-            e.put("backward_ms", round(bwdMs));
-            e.put("gflops", round(flops));
-            e.put("gen_bytes_per_s", Math.round(gen.get(1000)));
-            Map<String, Long> byLength = new LinkedHashMap<>();
-            gen.forEach((k, v) -> byLength.put(String.valueOf(k), Math.round(v)));
-            e.put("gen_bytes_per_s_by_length", byLength);
-            e.put("heap_mb", (Math.max(heapBefore, heapPeak)) >> 20);
-            cli.emit(e);
-        } else {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "bench");
+        e.put("preset", preset.name());
+        e.put("threads", tc.resolvedThreads());
+        e.put("params", model.config().parameterCount());
+        e.put("tokens_per_s", Math.round(tokensPerSecond));
+        e.put("forward_ms", round(fwdMs));
+        e.put("backward_ms", round(bwdMs));
+        e.put("gflops", round(flops));
+        e.put("gen_bytes_per_s", Math.round(gen.get(1000)));
+        Map<String, Long> byLength = new LinkedHashMap<>();
+        gen.forEach((k, v) -> byLength.put(String.valueOf(k), Math.round(v)));
+        e.put("gen_bytes_per_s_by_length", byLength);
+        e.put("heap_mb", (Math.max(heapBefore, heapPeak)) >> 20);
+        int measuredSteps = rates.size();
+        cli.report(e, () -> {
             out.printf("bench %s: %,d parameters, %d threads, batch %d x seq %d%n", preset.name(),
                     model.config().parameterCount(), tc.resolvedThreads(), B, T);
             out.printf("training: %,.0f tokens/s (median of %d steps after %d warm-up), about %.1f GFLOP/s%n",
-                    tokensPerSecond, rates.size(), WARMUP_STEPS, flops);
+                    tokensPerSecond, measuredSteps, WARMUP_STEPS, flops);
             out.printf("forward %.2f ms, backward %.2f ms per batch%n", fwdMs, bwdMs);
             gen.forEach((n, v) -> out.printf("generation: %,.0f bytes/s over %,d bytes%n", v, n));
-        }
+        });
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package bytewise.cli;
 
+import bytewise.io.Presets;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.data.Samples;
@@ -14,7 +15,8 @@ import bytewise.io.LlmcFormat;
 import bytewise.io.ModelFiles;
 import bytewise.io.Safetensors;
 import bytewise.io.RunFolder;
-import bytewise.io.RunRecorder;
+import bytewise.io.RunEvent;
+import bytewise.io.TrainingRun;
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.sample.Generator;
@@ -25,7 +27,6 @@ import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
 import bytewise.train.Trainer;
-import bytewise.train.TrainingListener;
 import bytewise.train.TrainingState;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import picocli.CommandLine.Command;
@@ -180,12 +181,13 @@ final class Cli implements Callable<Integer> {
         Checkpoint loaded = load == null ? null : ModelFiles.loadAny(load);
         if (loaded == null && runDir != null && RunFolder.isRunFolder(runDir)) {
             loaded = RunFolder.open(runDir).latestCheckpoint().orElse(null);
-            if (loaded != null && !json) out.println("resuming " + runDir + " from step " + loaded.state().step());
+            long from = loaded == null ? -1 : loaded.state().step();
+            if (from >= 0) text(() -> out.println("resuming " + runDir + " from step " + from));
         }
-        Preset base = preset != null ? Preset.named(preset) : null;
+        Preset base = preset != null ? Presets.named(preset) : null;
         ModelConfig mc = modelConfig(loaded, base);
         TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
-                ? loaded.training() : (base != null ? base : Preset.named("tiny")).training());
+                ? loaded.training() : (base != null ? base : Presets.named("tiny")).training());
         Corpus corpus = data == null ? null : Corpus.open(data);
         if (corpus == null && loaded == null)
             throw new BytewiseException("nothing to do: give --data FILE to train on, or --load a checkpoint (see --help)");
@@ -200,17 +202,24 @@ final class Cli implements Callable<Integer> {
             Split split = corpus.split(tc.valFraction());
             Split replay = replayData == null ? null : Corpus.open(replayData).split(tc.valFraction());
             if (replay == null && replayFraction > 0) throw new BytewiseException("--replay-fraction needs --replay-data");
-            try (Trainer trainer = new Trainer(model, split, tc, state, replay, replayFraction);
-                 RunRecorder recorder = runDir == null ? null : recorder(trainer, mc, tc, corpus, base)) {
-                header(model, tc, corpus, split, done);
-                TrainingListener progress = progress();
-                RunOutcome outcome = trainer.run(recorder == null ? progress : both(recorder, progress));
-                state = trainer.capture().state();
-                if (outcome.status() == RunOutcome.Status.DIVERGED) {
-                    emit(Map.of("type", "error", "step", outcome.step(), "message", outcome.message()));
-                    if (!json) err.println("error: " + outcome.message());
-                    return 3;
+            TrainingRun run = new TrainingRun(model, state, split, tc).replay(replay, replayFraction);
+            if (runDir != null)
+                run.recordIn(TrainingRun.Recording.into(runDir, base != null ? base.name() : preset, autosaveEvery, keepLast));
+            Trainer.Snapshot[] end = {null};
+            RunOutcome outcome = run.run(event -> {
+                switch (event) {
+                    case RunEvent.Started st -> header(model, tc, corpus, split, done);
+                    case RunEvent.Step st -> step(st.metrics());
+                    case RunEvent.Eval ev -> eval(ev.metrics());
+                    case RunEvent.Finished f -> end[0] = f.end();
+                    default -> { }
                 }
+            });
+            state = end[0].state();
+            if (outcome.status() == RunOutcome.Status.DIVERGED) {
+                emit(Map.of("type", "error", "step", outcome.step(), "message", outcome.message()));
+                text(() -> err.println("error: " + outcome.message()));
+                return 3;
             }
         }
         if (corpus != null && (sanityOffset != null || sanityTrials > 0)) sanity(model, corpus, tc.seed());
@@ -221,90 +230,55 @@ final class Cli implements Callable<Integer> {
             String dataName = corpus != null ? corpus.name() : loaded != null ? loaded.dataName() : null;
             String sha = corpus != null ? corpus.sha256() : loaded != null ? loaded.dataSha256() : null;
             new Checkpoint(model, tc, saved, dataName, sha).save(save);
-            if (json) emit(Map.of("type", "saved", "prefix", save.toString()));
-            else out.println("saved " + Checkpoint.jsonPath(save) + " and " + Checkpoint.binPath(save));
+            report(Map.of("type", "saved", "prefix", save.toString()),
+                    () -> out.println("saved " + Checkpoint.jsonPath(save) + " and " + Checkpoint.binPath(save)));
         }
         if (exportLlmc != null) {
             LlmcFormat.export(model, exportLlmc);
-            if (json) emit(Map.of("type", "exported", "format", "llmc", "path", exportLlmc.toString()));
-            else out.println("exported llm.c checkpoint " + exportLlmc);
+            report(Map.of("type", "exported", "format", "llmc", "path", exportLlmc.toString()),
+                    () -> out.println("exported llm.c checkpoint " + exportLlmc));
         }
         if (exportSafetensors != null) {
             Safetensors.export(model, exportSafetensors);
-            if (json) emit(Map.of("type", "exported", "format", "safetensors", "path", exportSafetensors.toString()));
-            else out.println("exported safetensors " + exportSafetensors);
+            report(Map.of("type", "exported", "format", "safetensors", "path", exportSafetensors.toString()),
+                    () -> out.println("exported safetensors " + exportSafetensors));
         }
         if (exportGguf != null || exportHf != null) Exports.run(this, model, tc, state, corpus, loaded);
         int n = gen != null ? gen : (prompt != null ? 256 : 0);
         if (n > 0) generate(model, n, tc.seed());
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "done");
-            m.put("step", state == null ? 0 : state.step());
-            m.put("params", model.config().parameterCount());
-            emit(m);
-        }
+        Map<String, Object> finished = new LinkedHashMap<>();
+        finished.put("type", "done");
+        finished.put("step", state == null ? 0 : state.step());
+        finished.put("params", model.config().parameterCount());
+        report(finished, () -> { });
         out.flush();
         return 0;
-    }
-
-    private RunRecorder recorder(Trainer trainer, ModelConfig mc, TrainConfig tc, Corpus corpus, Preset base) {
-        RunFolder folder = RunFolder.isRunFolder(runDir) ? RunFolder.open(runDir)
-                : RunFolder.createAt(runDir, new RunFolder.Info(java.time.Instant.now().toString(),
-                base != null ? base.name() : preset, corpus.name(), corpus.sha256(), mc, tc, 0, null, "running", null));
-        return new RunRecorder(folder, trainer, autosaveEvery, keepLast);
-    }
-
-    private static TrainingListener both(TrainingListener a, TrainingListener b) {
-        return new TrainingListener() {
-            @Override
-            public void onStep(StepMetrics m) {
-                a.onStep(m);
-                b.onStep(m);
-            }
-
-            @Override
-            public void onEval(EvalMetrics m) {
-                a.onEval(m);
-                b.onEval(m);
-            }
-
-            @Override
-            public void onFinish(RunOutcome o) {
-                a.onFinish(o);
-                b.onFinish(o);
-            }
-        };
     }
 
     private int listRuns() {
         Path workspace = runDir != null ? runDir.toAbsolutePath().getParent() : RunFolder.defaultWorkspace();
         List<RunFolder> runs = RunFolder.list(workspace);
-        if (!json) out.printf("%d runs in %s%n", runs.size(), workspace);
+        text(() -> out.printf("%d runs in %s%n", runs.size(), workspace));
         for (RunFolder r : runs) {
             RunFolder.Info i;
             try {
                 i = r.info();
             } catch (BytewiseException e) {
-                if (!json) out.println("  " + r.dir().getFileName() + "  (unreadable: " + e.getMessage() + ")");
+                text(() -> out.println("  " + r.dir().getFileName() + "  (unreadable: " + e.getMessage() + ")"));
                 continue;
             }
-            if (json) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("type", "run");
-                e.put("dir", r.dir().toString());
-                e.put("created", i.created());
-                e.put("data", i.dataName());
-                e.put("preset", i.preset());
-                e.put("step", i.step());
-                e.put("best_val_loss", i.bestValLoss());
-                e.put("status", i.status());
-                emit(e);
-            } else {
-                out.printf("  %-48s %-10s %-20s step %6d  best val %s  %s%n", r.dir().getFileName(), i.preset(),
-                        i.dataName(), i.step(), i.bestValLoss() == null ? "-" : String.format("%.4f", i.bestValLoss()),
-                        i.status());
-            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "run");
+            e.put("dir", r.dir().toString());
+            e.put("created", i.created());
+            e.put("data", i.dataName());
+            e.put("preset", i.preset());
+            e.put("step", i.step());
+            e.put("best_val_loss", i.bestValLoss());
+            e.put("status", i.status());
+            report(e, () -> out.printf("  %-48s %-10s %-20s step %6d  best val %s  %s%n", r.dir().getFileName(),
+                    i.preset(), i.dataName(), i.step(),
+                    i.bestValLoss() == null ? "-" : String.format("%.4f", i.bestValLoss()), i.status()));
         }
         return 0;
     }
@@ -318,7 +292,7 @@ final class Cli implements Callable<Integer> {
             conflict("--heads", heads, c.nHead());
             return c;
         }
-        ModelConfig p = (base != null ? base : Preset.named("tiny")).model();
+        ModelConfig p = (base != null ? base : Presets.named("tiny")).model();
         return new ModelConfig(or(seq, p.seqLen()), or(dmodel, p.dModel()), or(layers, p.nLayer()), or(heads, p.nHead()));
     }
 
@@ -328,11 +302,13 @@ final class Cli implements Callable<Integer> {
     }
 
     TrainConfig trainConfig(TrainConfig b) {
-        return new TrainConfig(or(batch, b.batch()), or(steps, b.steps()), or(lr, b.lr()),
-                minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), or(lr, b.lr()))),
-                or(warmup, b.warmup()), or(weightDecay, b.weightDecay()), or(beta1, b.beta1()), or(beta2, b.beta2()),
-                b.eps(), or(clip, b.gradClip()), or(evalEvery, b.evalEvery()), b.evalWindows(), or(threads, b.threads()),
-                or(seed, b.seed()), or(valFraction, b.valFraction()));
+        double peak = or(lr, b.lr());
+        return b.toBuilder().batch(or(batch, b.batch())).steps(or(steps, b.steps())).lr(peak)
+                .minLr(minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), peak)))
+                .warmup(or(warmup, b.warmup())).weightDecay(or(weightDecay, b.weightDecay()))
+                .beta1(or(beta1, b.beta1())).beta2(or(beta2, b.beta2())).gradClip(or(clip, b.gradClip()))
+                .evalEvery(or(evalEvery, b.evalEvery())).threads(or(threads, b.threads())).seed(or(seed, b.seed()))
+                .valFraction(or(valFraction, b.valFraction())).build();
     }
 
     private static <T> T or(T v, T d) {
@@ -341,17 +317,15 @@ final class Cli implements Callable<Integer> {
 
     private void header(Gpt model, TrainConfig tc, Corpus corpus, Split split, long done) {
         ModelConfig c = model.config();
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "start");
-            m.put("data", corpus.name());
-            m.put("bytes", corpus.size());
-            m.put("params", c.parameterCount());
-            m.put("model", c);
-            m.put("training", tc);
-            m.put("from_step", done);
-            emit(m);
-        } else {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "start");
+        m.put("data", corpus.name());
+        m.put("bytes", corpus.size());
+        m.put("params", c.parameterCount());
+        m.put("model", c);
+        m.put("training", tc);
+        m.put("from_step", done);
+        report(m, () -> {
             out.printf("data %s: %,d bytes (%,d train, %,d validation)%n", corpus.name(), corpus.size(),
                     split.trainSize(), split.valSize());
             out.printf("model: seq_len %d, d_model %d, %d layers, %d heads, %,d parameters%n", c.seqLen(), c.dModel(),
@@ -359,44 +333,34 @@ final class Cli implements Callable<Integer> {
             out.printf("training: %d steps%s, batch %d, lr %.2e -> %.2e (warmup %d), %d threads, seed %d%n", tc.steps(),
                     done > 0 ? " (from step " + done + ")" : "", tc.batch(), tc.lr(), tc.minLr(), tc.warmup(),
                     tc.resolvedThreads(), tc.seed());
-        }
+        });
     }
 
-    private TrainingListener progress() {
-        return new TrainingListener() {
-            @Override
-            public void onStep(StepMetrics m) {
-                if (json) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("type", "step");
-                    e.put("step", m.step());
-                    e.put("loss", m.loss());
-                    e.put("lr", m.lr());
-                    e.put("grad_norm", m.gradNorm());
-                    e.put("tokens", m.tokens());
-                    e.put("tokens_per_s", Math.round(m.tokensPerSecond()));
-                    e.put("elapsed_s", m.elapsedSeconds());
-                    emit(e);
-                } else if (m.step() % Math.max(1, logEvery) == 0 || m.step() == m.totalSteps()) {
-                    out.printf("step %5d/%d | loss %.4f | lr %.2e | grad norm %.3f | %,.0f tok/s | %.1fs%n", m.step(),
-                            m.totalSteps(), m.loss(), m.lr(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
-                }
-            }
+    private void step(StepMetrics m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "step");
+        e.put("step", m.step());
+        e.put("loss", m.loss());
+        e.put("lr", m.lr());
+        e.put("grad_norm", m.gradNorm());
+        e.put("tokens", m.tokens());
+        e.put("tokens_per_s", Math.round(m.tokensPerSecond()));
+        e.put("elapsed_s", m.elapsedSeconds());
+        report(e, () -> {
+            if (m.step() % Math.max(1, logEvery) == 0 || m.step() == m.totalSteps())
+                out.printf("step %5d/%d | loss %.4f | lr %.2e | grad norm %.3f | %,.0f tok/s | %.1fs%n", m.step(),
+                        m.totalSteps(), m.loss(), m.lr(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
+        });
+    }
 
-            @Override
-            public void onEval(EvalMetrics m) {
-                if (json) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("type", "eval");
-                    e.put("step", m.step());
-                    e.put("val_loss", m.valLoss());
-                    e.put("val_ppl", m.valPerplexity());
-                    emit(e);
-                } else {
-                    out.printf("step %5d | val loss %.4f | val perplexity %.2f%n", m.step(), m.valLoss(), m.valPerplexity());
-                }
-            }
-        };
+    private void eval(EvalMetrics m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "eval");
+        e.put("step", m.step());
+        e.put("val_loss", m.valLoss());
+        e.put("val_ppl", m.valPerplexity());
+        report(e, () -> out.printf("step %5d | val loss %.4f | val perplexity %.2f%n", m.step(), m.valLoss(),
+                m.valPerplexity()));
     }
 
     private void sanity(Gpt model, Corpus corpus, long runSeed) {
@@ -405,44 +369,38 @@ final class Cli implements Callable<Integer> {
         if (sanityTrials > 0) {
             TrialsResult r = check.randomTrials(sanityTrials, runSeed, sanityTop, sanityPreview, null);
             for (SanityResult s : r.trials()) report(s);
-            if (json) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("type", "sanity_summary");
-                e.put("trials", r.trials().size());
-                e.put("top1_accuracy", r.top1Accuracy());
-                e.put("mean_expected_prob", r.meanExpectedProbability());
-                emit(e);
-            } else {
-                out.printf("sanity: %d random offsets, top-1 accuracy %.1f%%, mean p(expected) %.3f%n",
-                        r.trials().size(), 100 * r.top1Accuracy(), r.meanExpectedProbability());
-            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "sanity_summary");
+            e.put("trials", r.trials().size());
+            e.put("top1_accuracy", r.top1Accuracy());
+            e.put("mean_expected_prob", r.meanExpectedProbability());
+            report(e, () -> out.printf("sanity: %d random offsets, top-1 accuracy %.1f%%, mean p(expected) %.3f%n",
+                    r.trials().size(), 100 * r.top1Accuracy(), r.meanExpectedProbability()));
         }
     }
 
     private void report(SanityResult s) {
-        if (json) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("type", "sanity");
-            e.put("offset", s.offset());
-            e.put("ctx", s.contextLength());
-            e.put("preview", s.contextPreview());
-            e.put("expected", s.expected());
-            e.put("expected_prob", s.expectedProbability());
-            e.put("expected_rank", s.expectedRank());
-            e.put("argmax", s.argmax());
-            e.put("ok", s.ok());
-            List<Map<String, Object>> top = new ArrayList<>();
-            for (ByteProbability b : s.top()) top.add(Map.of("byte", b.value(), "prob", b.probability()));
-            e.put("top", top);
-            emit(e);
-            return;
-        }
-        out.printf("offset %d | ...\"%s\" -> expected '%s' | argmax '%s' %s | rank %d | p %.4f%n", s.offset(),
-                s.contextPreview(), s.expectedPrintable(), s.argmaxPrintable(), s.ok() ? "OK" : "MISMATCH",
-                s.expectedRank(), s.expectedProbability());
-        StringBuilder sb = new StringBuilder("    top:");
-        for (ByteProbability b : s.top()) sb.append(String.format(" '%s' %.3f", b.printable(), b.probability()));
-        out.println(sb);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "sanity");
+        e.put("offset", s.offset());
+        e.put("ctx", s.contextLength());
+        e.put("preview", s.contextPreview());
+        e.put("expected", s.expected());
+        e.put("expected_prob", s.expectedProbability());
+        e.put("expected_rank", s.expectedRank());
+        e.put("argmax", s.argmax());
+        e.put("ok", s.ok());
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (ByteProbability b : s.top()) top.add(Map.of("byte", b.value(), "prob", b.probability()));
+        e.put("top", top);
+        report(e, () -> {
+            out.printf("offset %d | ...\"%s\" -> expected '%s' | argmax '%s' %s | rank %d | p %.4f%n", s.offset(),
+                    s.contextPreview(), s.expectedPrintable(), s.argmaxPrintable(), s.ok() ? "OK" : "MISMATCH",
+                    s.expectedRank(), s.expectedProbability());
+            StringBuilder sb = new StringBuilder("    top:");
+            for (ByteProbability b : s.top()) sb.append(String.format(" '%s' %.3f", b.printable(), b.probability()));
+            out.println(sb);
+        });
     }
 
     private void generate(Gpt model, int n, long runSeed) {
@@ -479,6 +437,17 @@ final class Cli implements Callable<Integer> {
 
     PrintWriter out() {
         return out;
+    }
+
+    /** The one place --json decides: {@code event} as a JSON line, or else {@code text} printed for people. */
+    void report(Map<String, ?> event, Runnable text) {
+        if (json) emit(event);
+        else text.run();
+    }
+
+    /** Only in text mode (JSON streams carry no such lines). */
+    private void text(Runnable text) {
+        if (!json) text.run();
     }
 
     void emit(Map<String, ?> event) {

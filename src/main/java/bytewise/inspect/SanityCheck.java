@@ -56,18 +56,10 @@ public final class SanityCheck {
             if (p[i] > p[argmax]) argmax = i;
             if (p[i] > p[expected] || (p[i] == p[expected] && i < expected)) rank++;
         }
-        int k = Math.min(topK, 256);
-        List<ByteProbability> top = new ArrayList<>(k);
-        boolean[] taken = new boolean[256];
-        for (int j = 0; j < k; j++) {
-            int best = -1;
-            for (int i = 0; i < 256; i++) if (!taken[i] && (best < 0 || p[i] > p[best])) best = i;
-            taken[best] = true;
-            top.add(ByteProbability.of(best, p[best]));
-        }
+        List<ByteProbability> top = ByteProbability.top(p, Math.min(topK, 256));
         int pv = Math.max(0, Math.min(preview, ctx));
         String shown = Utf8Stream.printable(corpus.slice(offset + ctx - pv, pv));
-        return new SanityResult(offset, ctx, shown, expected, argmax, rank, p[expected], List.copyOf(top));
+        return new SanityResult(offset, ctx, shown, expected, argmax, rank, p[expected], top);
     }
 
     /** {@code n} checks at seeded random offsets; stops early (returning what it has) if cancelled. */

@@ -19,58 +19,18 @@ final class BinaryIo {
     private BinaryIo() {}
 
     /** Writes the body of a file. */
-    interface Body {
-        void write(FileChannel ch) throws IOException;
-    }
+    interface Body extends AtomicFile.Body {}
 
-    /**
-     * Writes {@code file} through a temporary file in the same folder, fsyncs it and renames it into
-     * place, so a reader sees either the old file or the complete new one.
-     */
     static void writeAtomically(Path file, String what, Body body) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            if (dir != null) Files.createDirectories(dir);
-            tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.write(ch);
-                ch.force(true);
-            }
-            move(tmp, target);
-            tmp = null;
-            syncDirectory(dir);
-        } catch (IOException e) {
-            throw new BytewiseException("cannot write " + what + " " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the failure above is what the user needs to see
-                }
-            }
-        }
+        AtomicFile.write(file, what, body);
     }
 
-    /** Renames atomically where the file system can, replacing {@code to}. */
     static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.move(from, to);
     }
 
     static void syncDirectory(Path dir) {
-        if (dir == null) return;
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not every platform can fsync a directory; the rename is still atomic
-        }
+        AtomicFile.syncDirectory(dir);
     }
 
     static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
@@ -127,14 +87,6 @@ final class BinaryIo {
 
     /** Throws unless the heap can still take {@code bytes} more. */
     static void checkHeap(long bytes, String what) {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (bytes > free) {
-            System.gc(); // garbage counts as used until collected
-            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        }
-        if (bytes > free)
-            throw new BytewiseException(String.format("%s needs %,d MB of heap; only %,d MB are free", what,
-                    bytes >> 20, free >> 20));
+        bytewise.model.Memory.requireHeap(bytes, what);
     }
 }

@@ -2,6 +2,7 @@ package bytewise.io;
 
 import bytewise.BytewiseException;
 import bytewise.model.Gpt;
+import bytewise.model.ParameterLayout;
 import bytewise.model.ModelConfig;
 import bytewise.train.TrainConfig;
 import bytewise.train.TrainingState;
@@ -180,8 +181,9 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
             float[] m = meta.optimizerState() ? readFloats(ch, (int) p, bin) : null;
             float[] v = meta.optimizerState() ? readFloats(ch, (int) p, bin) : null;
             Gpt model = new Gpt(cfg, params);
-            String bad = firstNonFinite(model);
-            if (bad != null) throw new BytewiseException("checkpoint weights contain NaN or infinity in " + bad + ": " + bin);
+            ParameterLayout.Tensor bad = model.layout().firstNonFiniteTensor(params);
+            if (bad != null)
+                throw new BytewiseException("checkpoint weights contain NaN or infinity in " + bad.name() + ": " + bin);
             return new Checkpoint(model, meta.training(), new TrainingState(meta.step(), meta.tokens(), m, v),
                     meta.dataName(), meta.dataSha256());
         } catch (IOException e) {
@@ -218,11 +220,4 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
         return out;
     }
 
-    private static String firstNonFinite(Gpt model) {
-        float[] p = model.params();
-        for (var t : model.layout().tensors()) {
-            for (int i = t.offset(); i < t.offset() + t.size(); i++) if (!Float.isFinite(p[i])) return t.name();
-        }
-        return null;
-    }
 }

@@ -120,13 +120,10 @@ public final class LlmcFormat {
             BinaryIo.readFloats(ch, p, lay.wte, V * C, what);
             ch.position(ch.position() + 4L * (Vp - V) * C); // padded rows are dropped
             BinaryIo.readFloats(ch, p, lay.wpe, lay.total - lay.wpe, what);
-            for (ParameterLayout.Tensor t : lay.tensors()) {
-                for (int i = t.offset(); i < t.offset() + t.size(); i++) {
-                    if (!Float.isFinite(p[i]))
-                        throw new BytewiseException("llm.c checkpoint " + name + " has NaN or infinity in " + t.name()
-                                + " (element " + (i - t.offset()) + ")");
-                }
-            }
+            ParameterLayout.Tensor t = lay.firstNonFiniteTensor(p);
+            if (t != null)
+                throw new BytewiseException("llm.c checkpoint " + name + " has NaN or infinity in " + t.name()
+                        + " (element " + (ParameterLayout.firstNonFinite(p, t.offset(), t.size()) - t.offset()) + ")");
             return new Gpt(cfg, p);
         } catch (IOException e) {
             throw new BytewiseException("cannot read llm.c checkpoint " + file + ": " + e.getMessage(), e);

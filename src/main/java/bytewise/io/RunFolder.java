@@ -2,6 +2,8 @@ package bytewise.io;
 
 import bytewise.BytewiseException;
 import bytewise.model.ModelConfig;
+import bytewise.train.EvalMetrics;
+import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -16,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +33,18 @@ import java.util.stream.Stream;
  */
 public final class RunFolder {
     public static final String METRICS_HEADER = "kind,step,tokens,loss,lr,grad_norm,tokens_per_s,elapsed_s";
+
+    /** A step's row of metrics.csv (and of the studio's metrics export). */
+    public static String stepRow(StepMetrics m) {
+        return String.format(Locale.ROOT, "step,%d,%d,%.6f,%.6e,%.6f,%.1f,%.3f", m.step(), m.tokens(), m.loss(), m.lr(),
+                m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
+    }
+
+    /** An evaluation's row: the step-only columns are 0. */
+    public static String evalRow(EvalMetrics m) {
+        return String.format(Locale.ROOT, "eval,%d,%d,%.6f,0,0,0,%.3f", m.step(), m.tokens(), m.valLoss(),
+                m.elapsedSeconds());
+    }
     private static final Pattern STEP_FILE = Pattern.compile("step-(\\d{8})\\.json");
 
     /** What run.json holds. {@code status}: running, completed, cancelled, diverged. */
@@ -48,9 +63,7 @@ public final class RunFolder {
 
     /** Where runs go: runs/ under -Dbytewise.workspace, else ~/.bytewise/runs (the studio uses the same). */
     public static Path defaultWorkspace() {
-        String p = System.getProperty("bytewise.workspace");
-        Path root = p != null && !p.isBlank() ? Path.of(p) : Path.of(System.getProperty("user.home"), ".bytewise");
-        return root.resolve("runs");
+        return Workspace.runs();
     }
 
     /** A new folder under {@code workspace} named by time, preset and data file. */

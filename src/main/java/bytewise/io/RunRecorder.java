@@ -9,7 +9,6 @@ import bytewise.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /**
  * Records a run into its {@link RunFolder} from the training thread: a metrics row per step and
@@ -45,15 +44,13 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStep(StepMetrics m) {
-        row(String.format(Locale.ROOT, "step,%d,%d,%.6f,%.6e,%.6f,%.1f,%.3f", m.step(), m.tokens(), m.loss(), m.lr(),
-                m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds()));
+        row(RunFolder.stepRow(m));
         if (autosaveEvery > 0 && m.step() % autosaveEvery == 0) saveStep();
     }
 
     @Override
     public void onEval(EvalMetrics m) {
-        row(String.format(Locale.ROOT, "eval,%d,%d,%.6f,,,,%.3f", m.step(), m.tokens(), m.valLoss(),
-                m.elapsedSeconds()).replace(",,,,", ",0,0,0,"));
+        row(RunFolder.evalRow(m));
         flush();
         if (Float.isFinite(m.valLoss()) && (best == null || m.valLoss() < best)) {
             best = m.valLoss();
@@ -69,6 +66,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         String status = switch (outcome.status()) {
             case COMPLETED -> "completed";
             case CANCELLED -> "cancelled";
+            case FAILED -> "failed";
             case DIVERGED -> "diverged";
         };
         folder.writeInfo(folder.info().with(trainer.step(), best, status,

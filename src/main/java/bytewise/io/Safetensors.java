@@ -235,10 +235,8 @@ public final class Safetensors {
                 ch.position(dataStart + d.begin());
                 if (!e.transposed()) BinaryIo.readFloats(ch, p, e.offset(), (int) e.size(), what);
                 else readTransposed(ch, p, e.offset(), e.shape()[1], e.shape()[0], what);
-                for (int i = e.offset(); i < e.offset() + e.size(); i++) {
-                    if (!Float.isFinite(p[i]))
-                        throw new BytewiseException(what + " has NaN or infinity in tensor '" + d.name() + "'");
-                }
+                if (ParameterLayout.firstNonFinite(p, e.offset(), (int) e.size()) >= 0)
+                    throw new BytewiseException(what + " has NaN or infinity in tensor '" + d.name() + "'");
             }
             if (head != null) {
                 float[] lm = new float[ModelConfig.VOCAB * cfg.dModel()];

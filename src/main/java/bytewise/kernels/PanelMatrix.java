@@ -80,8 +80,16 @@ public final class PanelMatrix {
             a3 = w3.fma(xa, a3);
             b3 = w3.fma(xb, b3);
         }
-        store(p, y, y0, bias, biasOff, accumulate, a0, a1, a2, a3, tail);
-        store(p, y, y1, bias, biasOff, accumulate, b0, b1, b2, b3, tail);
+        a0.intoArray(tail, 0);
+        a1.intoArray(tail, L);
+        a2.intoArray(tail, 2 * L);
+        a3.intoArray(tail, 3 * L);
+        b0.intoArray(tail, PW);
+        b1.intoArray(tail, PW + L);
+        b2.intoArray(tail, PW + 2 * L);
+        b3.intoArray(tail, PW + 3 * L);
+        store(p, y, y0, bias, biasOff, accumulate, tail, 0);
+        store(p, y, y1, bias, biasOff, accumulate, tail, PW);
     }
 
     private void panel1(int p, float[] y, int y0, float[] bias, int biasOff, float[] x, int x0,
@@ -96,7 +104,11 @@ public final class PanelMatrix {
             a2 = FloatVector.fromArray(S, panels, at + 2 * L).fma(xa, a2);
             a3 = FloatVector.fromArray(S, panels, at + 3 * L).fma(xa, a3);
         }
-        store(p, y, y0, bias, biasOff, accumulate, a0, a1, a2, a3, tail);
+        a0.intoArray(tail, 0);
+        a1.intoArray(tail, L);
+        a2.intoArray(tail, 2 * L);
+        a3.intoArray(tail, 3 * L);
+        store(p, y, y0, bias, biasOff, accumulate, tail, 0);
     }
 
     private void panelPair(int p, float[] y, int y0, float[] bias, int biasOff, float[] x, int x0,
@@ -116,35 +128,37 @@ public final class PanelMatrix {
             b2 = FloatVector.fromArray(S, panels, bt + 2 * L).fma(xa, b2);
             b3 = FloatVector.fromArray(S, panels, bt + 3 * L).fma(xa, b3);
         }
-        store(p, y, y0, bias, biasOff, accumulate, a0, a1, a2, a3, tail);
-        store(p + 1, y, y0, bias, biasOff, accumulate, b0, b1, b2, b3, tail);
+        a0.intoArray(tail, 0);
+        a1.intoArray(tail, L);
+        a2.intoArray(tail, 2 * L);
+        a3.intoArray(tail, 3 * L);
+        b0.intoArray(tail, PW);
+        b1.intoArray(tail, PW + L);
+        b2.intoArray(tail, PW + 2 * L);
+        b3.intoArray(tail, PW + 3 * L);
+        store(p, y, y0, bias, biasOff, accumulate, tail, 0);
+        store(p + 1, y, y0, bias, biasOff, accumulate, tail, PW);
     }
 
-    /** Adds bias (and y) to a panel's sums and stores them; a panel past {@code out} goes through scratch. */
-    private void store(int p, float[] y, int yAt, float[] bias, int biasOff, boolean accumulate,
-                       FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, float[] tail) {
+    /**
+     * Adds bias (and y) to a panel's sums, stored by the caller at tail[at..], and stores them: no
+     * vector is passed to a call, so none is boxed where C2 declines to inline one.
+     */
+    private void store(int p, float[] y, int yAt, float[] bias, int biasOff, boolean accumulate, float[] tail, int at) {
         int o0 = p * PW;
         if (o0 + PW <= out) {
-            storeVector(y, yAt + o0, bias, biasOff + o0, accumulate, s0);
-            storeVector(y, yAt + o0 + L, bias, biasOff + o0 + L, accumulate, s1);
-            storeVector(y, yAt + o0 + 2 * L, bias, biasOff + o0 + 2 * L, accumulate, s2);
-            storeVector(y, yAt + o0 + 3 * L, bias, biasOff + o0 + 3 * L, accumulate, s3);
+            for (int v = 0; v < PW; v += L) {
+                FloatVector s = FloatVector.fromArray(S, tail, at + v);
+                if (bias != null) s = s.add(FloatVector.fromArray(S, bias, biasOff + o0 + v));
+                if (accumulate) s = FloatVector.fromArray(S, y, yAt + o0 + v).add(s);
+                s.intoArray(y, yAt + o0 + v);
+            }
         } else {
-            s0.intoArray(tail, 0);
-            s1.intoArray(tail, L);
-            s2.intoArray(tail, 2 * L);
-            s3.intoArray(tail, 3 * L);
             for (int j = 0; o0 + j < out; j++) {
-                float v = tail[j];
+                float v = tail[at + j];
                 if (bias != null) v += bias[biasOff + o0 + j];
                 y[yAt + o0 + j] = accumulate ? y[yAt + o0 + j] + v : v;
             }
         }
-    }
-
-    private static void storeVector(float[] y, int at, float[] bias, int biasAt, boolean accumulate, FloatVector s) {
-        if (bias != null) s = s.add(FloatVector.fromArray(S, bias, biasAt));
-        if (accumulate) s = FloatVector.fromArray(S, y, at).add(s);
-        s.intoArray(y, at);
     }
 }

@@ -104,13 +104,8 @@ public final class ForwardBackward {
         if (widest > MAX_ARRAY || BT * ModelConfig.VOCAB > MAX_ARRAY)
             throw new BytewiseException("batch " + batch + " × seq_len " + cfg.seqLen() + " needs an activation buffer of "
                     + widest + " floats, over Java's array limit; use a smaller batch, seq_len or model");
-        long bytes = 4L * (cfg.activationCount(batch) + 3 * cfg.parameterCount() + BT * 10L * cfg.dModel());
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (bytes > available) {
-            System.gc(); // "used" counts garbage too (say, a finished run's buffers): look again after collecting
-            available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        }
+        long bytes = Memory.trainingBytes(cfg, batch);
+        long available = Memory.freeHeap(bytes);
         if (bytes > available)
             throw new BytewiseException(String.format("model and batch need about %,d MB but only %,d MB of heap is free;"
                     + " use a smaller batch, seq_len or model (or a larger -Xmx)", bytes >> 20, available >> 20));

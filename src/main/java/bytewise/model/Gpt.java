@@ -62,7 +62,6 @@ public final class Gpt {
 
     /** True when every weight is a finite number. */
     public boolean allFinite() {
-        for (float v : params) if (!Float.isFinite(v)) return false;
-        return true;
+        return ParameterLayout.firstNonFinite(params, 0, params.length) < 0;
     }
 }

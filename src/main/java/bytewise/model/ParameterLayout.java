@@ -60,6 +60,18 @@ public final class ParameterLayout {
     }
 
     /** The 16 tensors in llm.c's order. */
+    /** The one scan for NaN and infinity: index of the first non-finite value of p[from, from+count), or -1. */
+    public static int firstNonFinite(float[] p, int from, int count) {
+        for (int i = from; i < from + count; i++) if (!Float.isFinite(p[i])) return i;
+        return -1;
+    }
+
+    /** The first tensor of {@code p} that holds NaN or infinity, or null when every weight is finite. */
+    public Tensor firstNonFiniteTensor(float[] p) {
+        for (Tensor t : tensors) if (firstNonFinite(p, t.offset(), t.size()) >= 0) return t;
+        return null;
+    }
+
     public List<Tensor> tensors() {
         return tensors;
     }

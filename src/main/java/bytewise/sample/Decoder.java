@@ -95,7 +95,7 @@ public final class Decoder {
             fcprojw[l] = PanelMatrix.of(p, lay.fcprojw(l), C, 4 * C);
         }
         head = PanelMatrix.of(p, lay.wte, ModelConfig.VOCAB, C);
-        tail = new float[this.pool.size()][PanelMatrix.PW];
+        tail = new float[this.pool.size()][2 * PanelMatrix.PW];
     }
 
     public Gpt model() {

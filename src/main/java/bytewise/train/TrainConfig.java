@@ -40,18 +40,60 @@ public record TrainConfig(int batch, int steps, double lr, double minLr, int war
     }
 
     public TrainConfig withSteps(int s) {
-        return new TrainConfig(batch, s, lr, minLr, warmup, weightDecay, beta1, beta2, eps, gradClip, evalEvery,
-                evalWindows, threads, seed, valFraction);
+        return toBuilder().steps(s).build();
     }
 
     public TrainConfig withThreads(int t) {
-        return new TrainConfig(batch, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, gradClip, evalEvery,
-                evalWindows, t, seed, valFraction);
+        return toBuilder().threads(t).build();
     }
 
     public TrainConfig withLr(double newLr, double newMinLr) {
-        return new TrainConfig(batch, steps, newLr, newMinLr, warmup, weightDecay, beta1, beta2, eps, gradClip,
-                evalEvery, evalWindows, threads, seed, valFraction);
+        return toBuilder().lr(newLr).minLr(newMinLr).build();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Named setters instead of fifteen positional arguments; {@link #build()} validates. */
+    public static final class Builder {
+        private int batch, steps, evalEvery, evalWindows, threads, warmup;
+        private double lr, minLr, weightDecay, beta1, beta2, eps, gradClip, valFraction;
+        private long seed;
+
+        private Builder(TrainConfig c) {
+            batch = c.batch; steps = c.steps; lr = c.lr; minLr = c.minLr; warmup = c.warmup;
+            weightDecay = c.weightDecay; beta1 = c.beta1; beta2 = c.beta2; eps = c.eps; gradClip = c.gradClip;
+            evalEvery = c.evalEvery; evalWindows = c.evalWindows; threads = c.threads; seed = c.seed;
+            valFraction = c.valFraction;
+        }
+
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder steps(int v) { steps = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder minLr(double v) { minLr = v; return this; }
+        public Builder warmup(int v) { warmup = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder beta1(double v) { beta1 = v; return this; }
+        public Builder beta2(double v) { beta2 = v; return this; }
+        public Builder eps(double v) { eps = v; return this; }
+        public Builder gradClip(double v) { gradClip = v; return this; }
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder evalWindows(int v) { evalWindows = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder valFraction(double v) { valFraction = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(batch, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, gradClip,
+                    evalEvery, evalWindows, threads, seed, valFraction);
+        }
     }
 
     /** Learning rate for 0-based step {@code step}: linear warmup, then cosine to minLr at the last step. */

@@ -34,7 +34,6 @@ public final class Trainer implements AutoCloseable {
     private volatile boolean paused, cancelled;
     private long step, tokens;
     private float lastLoss = Float.NaN;
-    private float bestValLoss = Float.NaN;
 
     public Trainer(Gpt model, Split split, TrainConfig cfg, TrainingState resume) {
         this(model, split, cfg, resume, null, 0);
@@ -97,10 +96,6 @@ public final class Trainer implements AutoCloseable {
         return lastLoss;
     }
 
-    public float bestValLoss() {
-        return bestValLoss;
-    }
-
     /** Runs steps until {@code cfg.steps()} are done, the run is cancelled, or it diverges. */
     public RunOutcome run(TrainingListener listener) {
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
@@ -108,7 +103,7 @@ public final class Trainer implements AutoCloseable {
         try {
             outcome = loop(l);
         } catch (RuntimeException e) {
-            l.onFinish(new RunOutcome(RunOutcome.Status.CANCELLED, step, e.getMessage()));
+            l.onFinish(new RunOutcome(RunOutcome.Status.FAILED, step, e.getMessage()));
             throw e;
         } catch (InternalError e) {
             // A mapped data file cut short faults on access; compiled code may report it a little
@@ -116,7 +111,7 @@ public final class Trainer implements AutoCloseable {
             if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) throw e;
             BytewiseException be = new BytewiseException("data file " + split.corpus().name()
                     + " changed or disappeared while in use; reopen it to continue", e);
-            l.onFinish(new RunOutcome(RunOutcome.Status.CANCELLED, step, be.getMessage()));
+            l.onFinish(new RunOutcome(RunOutcome.Status.FAILED, step, be.getMessage()));
             throw be;
         }
         l.onFinish(outcome);
@@ -155,7 +150,6 @@ public final class Trainer implements AutoCloseable {
             boolean evalNow = (cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) || step == cfg.steps();
             if (evalNow && validation != null && validation.windows() > 0) {
                 float val = evaluate();
-                if (Float.isNaN(bestValLoss) || val < bestValLoss) bestValLoss = val;
                 l.onEval(new EvalMetrics(step, tokens, val, (System.nanoTime() - started) / 1e9));
             }
         }

@@ -1,8 +1,9 @@
 package bytewise.train;
 
 /**
- * Receives training progress on the training thread. Implementations must return quickly (the
- * studio coalesces these into at most ~30 UI updates a second).
+ * Receives training progress on the training thread, between steps. Implementations must return
+ * quickly: the step waits for them (the studio only queues events here and applies them on the FX
+ * thread twice a second).
  */
 public interface TrainingListener {
     default void onStep(StepMetrics m) {}

@@ -88,7 +88,9 @@ class ChartDataTest {
         d.writeCsv(w);
         String[] lines = w.toString().split("\n");
         assertEquals(6, lines.length);
-        assertTrue(lines[0].startsWith("\"r\",train,1,256,"));
-        assertTrue(lines[5].startsWith("\"r\",val,5,1280,0.050,2.50000"), lines[5]);
+        // the run's name, then metrics.csv's columns: kind, step, tokens, loss, lr, grad norm, tokens/s, seconds
+        assertTrue(lines[0].startsWith("\"r\",step,1,256,"), lines[0]);
+        assertEquals("\"r\",eval,5,1280,2.500000,0,0,0,0.050", lines[5]);
+        assertEquals("run," + bytewise.io.RunFolder.METRICS_HEADER, RunData.CSV_HEADER);
     }
 }

@@ -32,20 +32,20 @@ final class FxTesting {
         return onFx(() -> robot.lookup(query).queryAs(type));
     }
 
-    /** A page loaded from its FXML and initialised with a session, in a window of its own. */
+    /** A page loaded from its FXML and initialised with a context, in a window of its own. */
     record ShownPage<V>(V view, Scene scene, Stage window) {}
 
     /**
-     * Loads {@code fxml} (under /bytewise/app/), calls {@code init(session)} on its controller and
+     * Loads {@code fxml} (under /bytewise/app/), calls {@code init(context)} on its controller and
      * shows it in a new 1280 × 800 stage with the light theme and the studio's stylesheet (a stage of
      * its own: the primary stage is shared, and a test may resize this one). Call on the FX thread.
      */
-    static <V extends SessionAware> ShownPage<V> show(String fxml, Session session) throws IOException {
+    static <V extends PageView> ShownPage<V> show(String fxml, AppContext context) throws IOException {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         FXMLLoader loader = new FXMLLoader(FxTesting.class.getResource("/bytewise/app/" + fxml));
         Parent root = loader.load();
         V view = loader.getController();
-        view.init(session);
+        view.init(context);
         Scene scene = new Scene(root, 1280, 800);
         var css = FxTesting.class.getResource("/bytewise/assets/studio.css"); // the studio's own stylesheet, if built
         if (css != null) scene.getStylesheets().add(css.toExternalForm());

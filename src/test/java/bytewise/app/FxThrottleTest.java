@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.*;
 
 class FxThrottleTest {
+    private static final FxTaskExecutor EXECUTOR = new FxTaskExecutor();
+
     @BeforeAll
     static void toolkit() throws Exception {
         // through TestFX, like the other FX tests: a bare Platform.startup() first in the JVM leaves
@@ -25,7 +27,7 @@ class FxThrottleTest {
     @Test
     void aBurstRunsOnceAtOnceAndOnceAtTheEndOfTheWindow() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        FxThrottle t = new FxThrottle(4, runs::incrementAndGet); // 250 ms window
+        FxThrottle t = new FxThrottle(EXECUTOR, 4, runs::incrementAndGet); // 250 ms window
         onFx(() -> {
             for (int i = 0; i < 50; i++) t.request();
         });
@@ -42,7 +44,7 @@ class FxThrottleTest {
     @Test
     void aRequestInTheLastTenthOfTheWindowRunsAtOnce() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        FxThrottle t = new FxThrottle(1, runs::incrementAndGet); // 1 s window, 100 ms slack
+        FxThrottle t = new FxThrottle(EXECUTOR, 1, runs::incrementAndGet); // 1 s window, 100 ms slack
         onFx(t::request);
         assertEquals(1, runs.get());
         Thread.sleep(950);
@@ -55,7 +57,7 @@ class FxThrottleTest {
     @Test
     void aDelayedRunOvertakenByAnEarlyOneDoesNothing() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        FxThrottle t = new FxThrottle(1, runs::incrementAndGet);
+        FxThrottle t = new FxThrottle(EXECUTOR, 1, runs::incrementAndGet);
         onFx(t::request);
         Thread.sleep(500);
         onFx(t::request); // 500 ms left: scheduled for the end of the window

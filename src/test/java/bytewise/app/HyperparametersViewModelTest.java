@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
 import bytewise.TestData;
 import bytewise.train.Preset;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class HyperparametersViewModelTest {
         assertTrue(vm.valid.get(), vm.reason.get());
         assertEquals("64", vm.values.get("d_model").get());
         assertNotNull(session.settings.get());
-        assertEquals(Preset.named("tiny").model(), session.settings.get().model());
+        assertEquals(Presets.named("tiny").model(), session.settings.get().model());
         assertNotEquals("—", vm.paramsText.get());
         assertTrue(vm.timeText.get().startsWith("—"), "no speed measured yet");
         session.lastTokensPerSecond.set(10_000);
@@ -93,7 +94,7 @@ class HyperparametersViewModelTest {
 
     @Test
     void settingsSetElsewhereAreShown() {
-        Preset medium = Preset.named("medium");
+        Preset medium = Presets.named("medium");
         session.settings.set(medium);
         assertEquals("medium", vm.preset.get());
         assertEquals("384", vm.values.get("d_model").get());

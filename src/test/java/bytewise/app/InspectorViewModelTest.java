@@ -18,7 +18,7 @@ class InspectorViewModelTest {
     private static final Gpt MODEL = Gpt.initialize(new ModelConfig(32, 32, 1, 2), 11);
 
     private static InspectorViewModel direct() {
-        return new InspectorViewModel(Runnable::run, Runnable::run);
+        return new InspectorViewModel(new CurrentThreadTaskExecutor());
     }
 
     @Test

@@ -43,6 +43,7 @@ class InspectorViewTest {
     private static Gpt trained;
 
     private Session session;
+    private AppContext context;
     private InspectorView view;
     private Scene scene;
     private Stage window;
@@ -96,9 +97,10 @@ class InspectorViewTest {
     @Start
     void start(Stage primary) throws IOException {
         session = new Session();
+        context = new AppContext(session, new FxTaskExecutor());
         session.corpus.set(CORPUS);
         session.model.set(trainedModel());
-        FxTesting.ShownPage<InspectorView> shown = FxTesting.show("InspectorView.fxml", session);
+        FxTesting.ShownPage<InspectorView> shown = FxTesting.show("InspectorView.fxml", context);
         view = shown.view();
         scene = shown.scene();
         window = shown.window();
@@ -107,7 +109,7 @@ class InspectorViewTest {
     @AfterEach
     void shutdown() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.close()).get();
-        session.shutdown();
+        context.shutdown();
     }
 
     private InspectorViewModel.Prediction prediction() {

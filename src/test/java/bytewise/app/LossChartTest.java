@@ -138,21 +138,21 @@ class LossChartTest {
 
     @Test
     void tickLabelsAreShortAndRound() {
-        assertEquals("25k", LossChart.tickText(25_000, 5_000, false));
-        assertEquals("1.5M", LossChart.tickText(1_500_000, 500_000, false));
-        assertEquals("2000", LossChart.tickText(2_000, 500, false));
-        assertEquals("0.25", LossChart.tickText(0.25, 0.05, false));
-        assertEquals("0.0", LossChart.tickText(-1e-17, 0.5, false), "rounding noise at zero, no minus sign");
-        assertEquals("2m", LossChart.tickText(120, 60, true));
-        assertEquals("1h05", LossChart.tickText(3_900, 300, true));
-        assertEquals("30s", LossChart.tickText(30, 10, true));
-        assertEquals(5, LossChart.niceTick(40));
-        assertEquals(0.2, LossChart.niceTick(1.6), 1e-12);
+        assertEquals("25k", ChartMarks.tickText(25_000, 5_000, false));
+        assertEquals("1.5M", ChartMarks.tickText(1_500_000, 500_000, false));
+        assertEquals("2000", ChartMarks.tickText(2_000, 500, false));
+        assertEquals("0.25", ChartMarks.tickText(0.25, 0.05, false));
+        assertEquals("0.0", ChartMarks.tickText(-1e-17, 0.5, false), "rounding noise at zero, no minus sign");
+        assertEquals("2m", ChartMarks.tickText(120, 60, true));
+        assertEquals("1h05", ChartMarks.tickText(3_900, 300, true));
+        assertEquals("30s", ChartMarks.tickText(30, 10, true));
+        assertEquals(5, ChartMarks.niceTick(40));
+        assertEquals(0.2, ChartMarks.niceTick(1.6), 1e-12);
     }
 
     @Test
     void aValidationDotIsTheRunsColourInAWhiteRing() throws Exception {
-        javafx.scene.image.Image dot = fx(() -> LossChart.paintDot(Color.web("#2f81f7")));
+        javafx.scene.image.Image dot = fx(() -> ChartMarks.paintDot(Color.web("#2f81f7")));
         var r = dot.getPixelReader();
         int c = (int) dot.getWidth() / 2;
         assertEquals(Color.web("#2f81f7"), r.getColor(c, c), "the centre is the run's colour");

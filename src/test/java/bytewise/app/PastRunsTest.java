@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Presets;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.io.RunFolder;
@@ -45,7 +46,7 @@ class PastRunsTest {
     @Test
     void aRecordedRunIsListedAndOpensWithItsCurvesAndNewestCheckpoint() throws Exception {
         Corpus corpus = TestData.proseCorpus(20_000, 1);
-        Preset tiny = Preset.named("tiny");
+        Preset tiny = Presets.named("tiny");
         TrainConfig t0 = tiny.training();
         TrainConfig tc = new TrainConfig(t0.batch(), 12, t0.lr(), t0.minLr(), 0, 0, 0.9, 0.99, 1e-8, 1, 6, 8, 2, 1, 0.1);
         RunFolder folder = RunFolder.create(RunFolder.defaultWorkspace(), new RunFolder.Info("2026-01-01T00:00:00Z",
@@ -55,20 +56,20 @@ class PastRunsTest {
             trainer.run(recorder);
         }
 
-        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        List<RunHistory.PastRun> runs = RunHistory.pastRuns();
         assertEquals(1, runs.size());
         assertEquals(12, runs.get(0).info().step());
         assertEquals("completed", runs.get(0).info().status());
         assertNotNull(runs.get(0).info().bestValLoss());
 
         Session session = new Session();
-        TrainingService svc = TrainingService.of(session);
+        TrainingViewModel svc = new AppContext(session, new FxTaskExecutor()).training;
         Platform.runLater(() -> svc.openRun(folder));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> session.model.get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(12, session.modelStep.get(), "the newest checkpoint is the final one");
-        assertEquals(1, svc.runs.size());
-        RunData curves = svc.runs.get(0);
+        assertEquals(1, svc.history.runs().size());
+        RunData curves = svc.history.runs().get(0);
         assertEquals(12, curves.size(), "one point per recorded step");
         assertEquals(2, curves.evalCount(), "evaluations at steps 6 and 12");
         assertTrue(svc.continueTraining.get(), "Train continues the opened run");
@@ -77,8 +78,8 @@ class PastRunsTest {
     @Test
     void closingTheStudioDuringARunSavesItsLastCheckpointAndMarksItCancelled() throws Exception {
         Session session = new Session();
-        TrainingService svc = TrainingService.of(session);
-        Preset tiny = Preset.named("tiny");
+        TrainingViewModel svc = new AppContext(session, new FxTaskExecutor()).training;
+        Preset tiny = Presets.named("tiny");
         Preset endless = new Preset("tiny", tiny.description(), tiny.model(), tiny.training().withSteps(1_000_000));
         Platform.runLater(() -> {
             session.corpus.set(TestData.proseCorpus(20_000, 3));
@@ -89,7 +90,7 @@ class PastRunsTest {
 
         svc.shutdown(); // what StudioApp.stop does as the window closes
 
-        List<TrainingService.PastRun> runs = TrainingService.pastRuns();
+        List<RunHistory.PastRun> runs = RunHistory.pastRuns();
         assertEquals(1, runs.size());
         RunFolder.Info info = runs.get(0).info();
         assertEquals("cancelled", info.status());

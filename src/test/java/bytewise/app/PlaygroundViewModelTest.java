@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class PlaygroundViewModelTest {
     @Test
     void validatesEverySetting() {
-        PlaygroundViewModel vm = new PlaygroundViewModel();
+        PlaygroundViewModel vm = new PlaygroundViewModel(new CurrentThreadTaskExecutor());
         assertNull(vm.validate());
         vm.temperature.set(2.5);
         assertTrue(vm.validate().contains("Temperature"));
@@ -42,7 +42,7 @@ class PlaygroundViewModelTest {
 
     @Test
     void settingsCarryTheValuesAndStopEscapes() {
-        PlaygroundViewModel vm = new PlaygroundViewModel();
+        PlaygroundViewModel vm = new PlaygroundViewModel(new CurrentThreadTaskExecutor());
         vm.temperature.set(0.5);
         vm.topK.set(40);
         vm.topP.set(0.9);
@@ -57,7 +57,7 @@ class PlaygroundViewModelTest {
 
     @Test
     void generateIsDisabledWithAReasonWithoutAModel() {
-        PlaygroundViewModel vm = new PlaygroundViewModel();
+        PlaygroundViewModel vm = new PlaygroundViewModel(new CurrentThreadTaskExecutor());
         assertEquals(PlaygroundViewModel.NO_MODEL, vm.disabledReasonProperty().get());
         assertFalse(vm.canGenerateProperty().get());
         vm.model.set(Gpt.initialize(new ModelConfig(16, 16, 1, 2), 1));

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(ApplicationExtension.class)
 class PlaygroundViewTest {
     private Session session;
+    private AppContext context;
     private PlaygroundView view;
     private Scene scene;
     private Stage window;
@@ -38,9 +39,10 @@ class PlaygroundViewTest {
     @Start
     void start(Stage primary) throws IOException {
         session = new Session();
+        context = new AppContext(session, new FxTaskExecutor());
         session.corpus.set(InspectorViewTest.CORPUS);
         session.model.set(InspectorViewTest.trainedModel());
-        FxTesting.ShownPage<PlaygroundView> shown = FxTesting.show("PlaygroundView.fxml", session);
+        FxTesting.ShownPage<PlaygroundView> shown = FxTesting.show("PlaygroundView.fxml", context);
         view = shown.view();
         scene = shown.scene();
         window = shown.window();
@@ -49,7 +51,7 @@ class PlaygroundViewTest {
     @AfterEach
     void shutdown() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.close()).get();
-        session.shutdown();
+        context.shutdown();
     }
 
     private List<Text> generatedNodes() {
@@ -132,8 +134,9 @@ class PlaygroundViewTest {
 
     @Test
     void stopEndsALongRun(FxRobot robot) {
-        // a larger (untrained) model so that 4096 bytes take long enough to stop midway
-        Gpt big = Gpt.initialize(new ModelConfig(512, 256, 4, 4), 5);
+        // a larger (untrained) model so that 4096 bytes take long enough to stop midway: several
+        // seconds (d_model 256 and 4 layers finished all 4096 before the click once the decoder got faster)
+        Gpt big = Gpt.initialize(new ModelConfig(512, 384, 6, 6), 5);
         PlaygroundViewModel vm = view.viewModel();
         robot.interact(() -> {
             session.model.set(big);

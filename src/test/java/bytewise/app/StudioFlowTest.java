@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.io.Checkpoint;
@@ -67,7 +68,7 @@ class StudioFlowTest {
     static void stop() throws Exception {
         if (app != null) {
             fx(() -> {
-                TrainingService.of(session).stop();
+                app.context().training.stop();
                 return null;
             });
             FxToolkit.cleanupApplication(app);
@@ -95,9 +96,10 @@ class StudioFlowTest {
     }
 
     static void page(String id) {
-        robot.clickOn("#nav-" + id);
+        // the button is looked up on the FX thread (walking the scene graph from here races its updates)
+        robot.clickOn((Node) node("#nav-" + id));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(id, fx(session.page::get));
+        assertEquals(id, fx(() -> session.page.get().id()));
     }
 
     static void screenshot(String name) throws Exception {
@@ -125,7 +127,7 @@ class StudioFlowTest {
         assertEquals("essays.txt", fx(() -> session.corpus.get().name()));
         assertEquals("tiny", fx(() -> session.settings.get().name()));
         assertEquals("", fx(session.trainBlockedReason::get), "a new user can press Train at once");
-        waitUntil("the histogram is computed", () -> DatasetViewModel.of(session).histogram.get() != null);
+        waitUntil("the histogram is computed", () -> app.context().dataset.histogram.get() != null);
         assertTrue(fx(() -> ((Label) node("#nameLabel")).getText()).contains("essays.txt"));
         assertEquals("valid", fx(() -> ((Label) node("#utf8Label")).getText()));
         screenshot("studio-dataset.png");
@@ -146,7 +148,7 @@ class StudioFlowTest {
         page("hyperparameters");
         setField("heads", "3");
         Button train = fx(() -> {
-            session.page.set("training");
+            session.page.set(Page.TRAINING);
             return (Button) node("#trainButton");
         });
         WaitForAsyncUtils.waitForFxEvents();
@@ -170,7 +172,7 @@ class StudioFlowTest {
 
         setField("batch", "4");
         assertFalse(fx(train::isDisabled));
-        assertEquals("tiny", fx(() -> HyperparametersViewModel.of(session).preset.get()));
+        assertEquals("tiny", fx(() -> app.context().hyperparameters.preset.get()));
         // a context longer than the data's validation part
         setField("seq_len", "9000");
         assertTrue(fx(session.trainBlockedReason::get).contains("too short"), fx(session.trainBlockedReason::get));
@@ -187,7 +189,7 @@ class StudioFlowTest {
         Path empty = Files.createFile(tmp.resolve("empty.txt"));
         Path dir = Files.createDirectories(tmp.resolve("a-folder"));
         Path shortFile = Files.writeString(tmp.resolve("short.txt"), "abc");
-        DatasetViewModel vm = DatasetViewModel.of(session);
+        DatasetViewModel vm = app.context().dataset;
         for (Object[] c : new Object[][]{{empty, "empty"}, {dir, "directory"}, {shortFile, "too short"},
                 {tmp.resolve("missing.txt"), "not found"}}) {
             fx(() -> vm.open((Path) c[0]));
@@ -210,7 +212,7 @@ class StudioFlowTest {
             f.write(TestData.prose(10_000, 3));
             f.setLength(100L << 20); // the rest is a sparse run of zero bytes
         }
-        DatasetViewModel vm = DatasetViewModel.of(session);
+        DatasetViewModel vm = app.context().dataset;
         page("dataset");
         fx(() -> vm.open(huge));
         waitUntil("the huge file opens", () -> session.corpus.get().name().equals("huge.txt"));
@@ -237,12 +239,12 @@ class StudioFlowTest {
                 .match((javafx.scene.control.ListCell<?> c) -> Long.valueOf(0).equals(c.getItem())).query());
         robot.clickOn(firstRow);
         WaitForAsyncUtils.waitForFxEvents();
-        long off = fx(() -> DatasetViewModel.of(session).selectedOffset.get());
+        long off = fx(() -> app.context().dataset.selectedOffset.get());
         assertTrue(off >= 0 && off < DatasetViewModel.ROW_BYTES, "offset " + off);
         assertEquals(off, fx(session.inspectOffset::get));
         robot.clickOn("#inspectButton");
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("inspector", fx(session.page::get));
+        assertEquals(Page.INSPECTOR, fx(session.page::get));
     }
 
     @Test
@@ -253,46 +255,46 @@ class StudioFlowTest {
         setField("threads", "2");
         setField("eval_every", "10");
         page("training");
-        TrainingService svc = TrainingService.of(session);
-        TrainingView view = fx(() -> app.mainView().pages().controller("training", TrainingView.class));
+        TrainingViewModel svc = app.context().training;
+        TrainingView view = fx(() -> app.mainView().pages().controller(Page.TRAINING, TrainingView.class));
         fx(() -> {
             svc.autosaveEvery.set(25);
             return null;
         });
         robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL); // Run > Train
         waitUntil("the chart has points and the status bar a step", () -> view.displayedPoints() > 20
-                && session.runStep.get() > 20 && svc.valLoss.get() > 0);
+                && session.runStep.get() > 20 && svc.valLoss().get() > 0);
         String stepText = fx(() -> ((Label) node("#status-step")).getText());
         assertTrue(stepText.matches("step [0-9,]+ / 100,000"), stepText);
         javafx.geometry.Point2D marker = fx(view::scheduleMarker);
         assertNotNull(marker, "the learning-rate schedule marks the current step");
         assertTrue(marker.getX() > 0 && marker.getX() < 250 && marker.getY() > 0 && marker.getY() < 60, marker.toString());
-        waitUntil("a sample appears", () -> !svc.sample.get().isEmpty());
+        waitUntil("a sample appears", () -> !svc.sample().get().isEmpty());
         waitUntil("weights are published", () -> session.model.get() != null);
         screenshot("studio-training-running.png");
         robot.clickOn("#pauseButton");
-        waitUntil("the run pauses", () -> svc.state.get() == TrainingService.State.PAUSED);
+        waitUntil("the run pauses", () -> svc.state().get() == RunState.PAUSED);
         assertEquals("Paused", fx(() -> ((Label) node("#status-state")).getText()));
         robot.clickOn("#resumeButton");
-        waitUntil("the run resumes", () -> svc.state.get() == TrainingService.State.RUNNING);
-        waitUntil("an autosave is written", () -> svc.lastCheckpoint.get() != null);
-        Path autosaved = fx(svc.lastCheckpoint::get);
+        waitUntil("the run resumes", () -> svc.state().get() == RunState.RUNNING);
+        waitUntil("an autosave is written", () -> svc.checkpoints.lastCheckpoint().get() != null);
+        Path autosaved = fx(svc.checkpoints.lastCheckpoint()::get);
         assertTrue(autosaved.startsWith(Workspace.root().resolve("runs")), autosaved.toString());
         assertTrue(Files.exists(Checkpoint.jsonPath(autosaved)));
         robot.clickOn("#stopButton");
-        waitUntil("the run stops", () -> svc.state.get() == TrainingService.State.STOPPED);
+        waitUntil("the run stops", () -> svc.state().get() == RunState.STOPPED);
         long step = fx(session.runStep::get);
         assertEquals(step, fx(session.modelStep::get), "the final weights are published");
         assertTrue(fx(view::scheduleMarker).getX() > marker.getX(), "the marker moved on with the steps");
 
         Path prefix = tmp.resolve("ckpt/model");
-        fx(() -> svc.saveCheckpoint(prefix));
-        waitUntil("the checkpoint is saved", () -> Files.exists(Checkpoint.binPath(prefix)) && svc.lastCheckpoint.get() != null);
+        fx(() -> svc.checkpoints.save(prefix));
+        waitUntil("the checkpoint is saved", () -> Files.exists(Checkpoint.binPath(prefix)) && svc.checkpoints.lastCheckpoint().get() != null);
         fx(() -> {
             session.model.set(null);
             return null;
         });
-        fx(() -> svc.openCheckpoint(Checkpoint.jsonPath(prefix)));
+        fx(() -> svc.checkpoints.open(Checkpoint.jsonPath(prefix)));
         waitUntil("the checkpoint is loaded", () -> session.model.get() != null);
         assertEquals(step, fx(session.modelStep::get));
         assertTrue(fx(svc.continueTraining::get));
@@ -306,17 +308,19 @@ class StudioFlowTest {
         robot.clickOn("#trainButton");
         waitUntil("the continued run passes the checkpoint", () -> session.runStep.get() > step + 5);
         robot.clickOn("#stopButton");
-        waitUntil("the second run stops", () -> svc.state.get() == TrainingService.State.STOPPED);
-        assertEquals(2, fx(svc.runs::size));
+        waitUntil("the second run stops", () -> svc.state().get() == RunState.STOPPED);
+        assertEquals(2, fx(() -> svc.history.runs().size()));
         fx(() -> {
             svc.replayFile.set(null);
             return null;
         });
-        assertEquals(step, fx(() -> svc.runs.get(1).startStep));
+        assertEquals(step, fx(() -> svc.history.runs().get(1).startStep));
 
         Path csv = tmp.resolve("metrics.csv"), png = tmp.resolve("chart.png");
-        assertTrue(fx(() -> view.exportCsv(csv)));
-        assertTrue(fx(() -> view.exportPng(png)));
+        fx(() -> view.exportCsv(csv));
+        waitUntil("the metrics are exported", () -> session.message.get().equals("Exported metrics to " + csv));
+        fx(() -> view.exportPng(png));
+        waitUntil("the chart is exported", () -> session.message.get().equals("Exported chart to " + png));
         assertTrue(Files.readAllLines(csv).size() > step, "full data exported");
         assertTrue(Files.size(png) > 1000);
         screenshot("studio-training.png");
@@ -337,7 +341,7 @@ class StudioFlowTest {
             return null;
         });
         robot.clickOn("#trainButton");
-        waitUntil("the run diverges", () -> svc.state.get() == TrainingService.State.DIVERGED);
+        waitUntil("the run diverges", () -> svc.state().get() == RunState.DIVERGED);
         assertTrue(fx(() -> ((Label) node("#alertLabel")).getText()).contains("diverged"));
         assertTrue(fx(() -> node("#reloadButton").isVisible()));
         assertEquals("Diverged", fx(() -> ((Label) node("#status-state")).getText()));
@@ -354,12 +358,12 @@ class StudioFlowTest {
     @Test
     @Order(7)
     void aMissingPageBecomesAPlaceholder() {
-        Pages.Loaded l = fx(() -> app.mainView().pages().load(new Pages.Page("nope", "Nope", "NoSuchView.fxml")));
+        Pages.Loaded l = fx(() -> app.mainView().pages().load(Page.PLAYGROUND, "NoSuchView.fxml"));
         assertNull(l.controller());
         assertTrue(l.problem().contains("not available"), l.problem());
         assertNotNull(l.root());
         fx(() -> {
-            session.page.set("no-such-page");
+            session.page.set(null);
             return null;
         });
         assertEquals("dataset", fx(() -> ((javafx.scene.control.ToggleButton) node("#nav-dataset")).isSelected() ? "dataset" : "?"));
@@ -370,20 +374,20 @@ class StudioFlowTest {
     void everyPageRendersInBothThemes() throws Exception {
         robot.press(KeyCode.CONTROL).press(KeyCode.DIGIT2).release(KeyCode.DIGIT2).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("hyperparameters", fx(session.page::get), "Ctrl+2 switches page");
+        assertEquals(Page.HYPERPARAMETERS, fx(session.page::get), "Ctrl+2 switches page");
         page("playground");
         robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        assertFalse(fx(() -> TrainingService.of(session).active.get()), "on the Playground Ctrl+Enter does not train");
-        for (Pages.Page p : Pages.ALL) {
+        assertFalse(fx(() -> app.context().training.active().get()), "on the Playground Ctrl+Enter does not train");
+        for (Page p : Page.values()) {
             page(p.id());
-            if (p.id().equals("training") || p.id().equals("dataset")) continue;
+            if (p == Page.TRAINING || p == Page.DATASET) continue;
             screenshot("studio-" + p.id() + ".png");
         }
         // an overfitting run (synthetic metrics) is marked on the chart and hover shows exact values
         page("training");
         fx(() -> {
-            TrainingService svc = TrainingService.of(session);
+            TrainingViewModel svc = app.context().training;
             RunData r = new RunData("Run 3 · synthetic", 2, bytewise.train.TrainConfig.defaults(), 0, 0);
             float[] val = {3.0f, 2.6f, 2.4f, 2.45f, 2.5f, 2.6f, 2.7f};
             int step = 0;
@@ -392,12 +396,12 @@ class StudioFlowTest {
                     r.add(new bytewise.train.StepMetrics(step + 1, 140, (step + 1) * 256L, 3.2f - step * 0.012f, 3e-4, 1, 1e4, step * 0.01));
                 r.add(new bytewise.train.EvalMetrics(step, step * 256L, v, step * 0.01));
             }
-            svc.runs.add(r);
-            app.mainView().pages().controller("training", TrainingView.class).resetZoom();
+            svc.history.add(r);
+            app.mainView().pages().controller(Page.TRAINING, TrainingView.class).resetZoom();
             return null;
         });
         WaitForAsyncUtils.waitForFxEvents();
-        LossChart chart = fx(() -> app.mainView().pages().controller("training", TrainingView.class).chart());
+        LossChart chart = fx(() -> app.mainView().pages().controller(Page.TRAINING, TrainingView.class).chart());
         assertTrue(fx(() -> chart.displayedPoints() > 0), "the synthetic run is drawn");
         javafx.geometry.Bounds plot = fx(chart::plotSceneBounds);
         robot.moveTo(new javafx.geometry.Point2D(app.stage().getX() + app.stage().getScene().getX() + plot.getCenterX(),

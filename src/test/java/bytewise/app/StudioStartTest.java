@@ -1,5 +1,6 @@
 package bytewise.app;
 
+import bytewise.io.Workspace;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class StudioStartTest {
         Session s = app.session();
         try {
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> StudioFlowTest.fx(() ->
-                    s.corpus.get() != null || !DatasetViewModel.of(s).error.get().isEmpty()));
+                    s.corpus.get() != null || !app.context().dataset.error.get().isEmpty()));
             boolean loaded = StudioFlowTest.fx(() -> s.corpus.get() != null);
             assertEquals("tiny", StudioFlowTest.fx(() -> s.settings.get().name()));
             if (loaded) {

@@ -3,7 +3,6 @@ package bytewise.bench;
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.train.LossSpikeDetector;
-import bytewise.train.Preset;
 import bytewise.train.TrainingHealth;
 
 import java.util.Locale;
@@ -19,7 +18,7 @@ public final class HealthBench {
 
     public static void main(String[] args) {
         String preset = args.length > 0 ? args[0] : "small";
-        ModelConfig cfg = Preset.named(preset).model();
+        ModelConfig cfg = bytewise.io.Presets.named(preset).model();
         Gpt model = Gpt.initialize(cfg, 1);
         float[] params = model.params(), previous = params.clone(), grads = new float[params.length];
         SplittableRandom rng = new SplittableRandom(2);

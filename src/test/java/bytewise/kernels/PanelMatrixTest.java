@@ -28,7 +28,7 @@ class PanelMatrixTest {
                 for (boolean withBias : new boolean[]{false, true}) {
                     float[] y = random(r, 2 * out + 6), before = y.clone();
                     int y0 = 1, y1 = out + 4, x0 = 1, x1 = in + 3;
-                    pm.multiply(y, y0, y1, withBias ? bias : null, bOff, x, x0, x1, 2, acc, 0, pm.panels(), new float[PanelMatrix.PW]);
+                    pm.multiply(y, y0, y1, withBias ? bias : null, bOff, x, x0, x1, 2, acc, 0, pm.panels(), new float[2 * PanelMatrix.PW]);
                     for (int row = 0; row < 2; row++) {
                         int ya = row == 0 ? y0 : y1, xa = row == 0 ? x0 : x1;
                         for (int o = 0; o < out; o++) {
@@ -55,7 +55,7 @@ class PanelMatrixTest {
             int out = sh[0], in = sh[1];
             float[] w = random(r, out * in), bias = random(r, out), x = random(r, 2 * in);
             PanelMatrix pm = PanelMatrix.of(w, 0, out, in);
-            float[] tail = new float[PanelMatrix.PW];
+            float[] tail = new float[2 * PanelMatrix.PW];
             float[] two = new float[2 * out], one = new float[2 * out], split = new float[2 * out];
             pm.multiply(two, 0, out, bias, 0, x, 0, in, 2, false, 0, pm.panels(), tail);
             pm.multiply(one, 0, 0, bias, 0, x, 0, 0, 1, false, 0, pm.panels(), tail);
@@ -63,7 +63,7 @@ class PanelMatrixTest {
             assertArrayEquals(one, two, "out=" + out + " in=" + in);
             int mid = pm.panels() / 2;
             pm.multiply(split, 0, out, bias, 0, x, 0, in, 2, false, mid, pm.panels(), tail);
-            pm.multiply(split, 0, out, bias, 0, x, 0, in, 2, false, 0, mid, new float[PanelMatrix.PW]);
+            pm.multiply(split, 0, out, bias, 0, x, 0, in, 2, false, 0, mid, new float[2 * PanelMatrix.PW]);
             assertArrayEquals(two, split, "panels split at " + mid + ", out=" + out);
         }
     }
@@ -73,7 +73,7 @@ class PanelMatrixTest {
         float[] w = {1, 2, 3, 4}, x = {1, 1}, y = new float[2];
         PanelMatrix pm = PanelMatrix.of(w, 0, 2, 2);
         w[0] = 100;
-        pm.multiply(y, 0, 0, null, 0, x, 0, 0, 1, false, 0, pm.panels(), new float[PanelMatrix.PW]);
+        pm.multiply(y, 0, 0, null, 0, x, 0, 0, 1, false, 0, pm.panels(), new float[2 * PanelMatrix.PW]);
         assertArrayEquals(new float[]{3, 7}, y);
     }
 }

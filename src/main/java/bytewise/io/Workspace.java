@@ -1,12 +1,12 @@
-package bytewise.app;
+package bytewise.io;
 
 import java.nio.file.Path;
 
 /**
- * Where the studio keeps its files: {@code ~/.bytewise} unless the system property
+ * The one rule for where Bytewise keeps its files: {@code ~/.bytewise} unless the system property
  * {@code bytewise.workspace} names another folder (tests point it at a temporary directory).
- * Holds {@code studio.json} (window, theme, recent files) and {@code runs/} (one folder per run, see
- * {@link bytewise.io.RunFolder}).
+ * Holds {@code studio.json} (the studio's window, theme and recent files) and {@code runs/} (one
+ * {@link RunFolder} per run, the studio's and the command line's alike).
  */
 public final class Workspace {
     private Workspace() {}
@@ -16,6 +16,12 @@ public final class Workspace {
         return p != null && !p.isBlank() ? Path.of(p) : Path.of(System.getProperty("user.home"), ".bytewise");
     }
 
+    /** Where runs are recorded. */
+    public static Path runs() {
+        return root().resolve("runs");
+    }
+
+    /** The studio's preferences file. */
     public static Path prefsFile() {
         return root().resolve("studio.json");
     }

@@ -1,0 +1,439 @@
+package bytewise.app;
+
+import bytewise.BytewiseException;
+import bytewise.data.Corpus;
+import bytewise.data.Split;
+import bytewise.io.RunEvent;
+import bytewise.io.RunFolder;
+import bytewise.io.TrainingRun;
+import bytewise.io.Workspace;
+import bytewise.model.Gpt;
+import bytewise.sample.Generator;
+import bytewise.sample.SamplingSettings;
+import bytewise.train.EvalMetrics;
+import bytewise.train.Preset;
+import bytewise.train.RunOutcome;
+import bytewise.train.StepMetrics;
+import bytewise.train.TrainConfig;
+import bytewise.train.Trainer;
+import bytewise.train.TrainingState;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Training page's state: a run's state machine (typed {@link RunState}), its live figures, the
+ * sample refreshed at each evaluation, and the run options. Train starts a {@link TrainingRun} as a
+ * {@link BackgroundTask}; the run's {@link RunEvent}s are queued on the training thread and applied
+ * here, on the FX thread, at most {@link #DRAIN_HZ} times a second (each application is an FX pulse:
+ * layout, repaint, frame upload, and each pulse takes CPU from training). Weights are published to
+ * {@link Session#model} at evaluations, at most every {@link #PUBLISH_SECONDS} seconds, and when the
+ * run stops. Checkpoints: {@link #checkpoints}; this session's and past runs: {@link #history}.
+ * Needs no FX toolkit: tests run it with a {@link CurrentThreadTaskExecutor}.
+ */
+public final class TrainingViewModel {
+    /** Twice a second: step counts and tokens/s read fine at this rate. */
+    public static final int DRAIN_HZ = 2;
+    public static final double PUBLISH_SECONDS = 3.0;
+    public static final int SAMPLE_BYTES = 120;
+    /** Step checkpoints kept in a run folder besides best and the final one. */
+    static final int KEEP_LAST = 3;
+
+    private final Session session;
+    private final HyperparametersViewModel hp;
+    private final TaskExecutor executor;
+    public final RunHistory history;
+    public final CheckpointActions checkpoints;
+
+    private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(this, "state", RunState.IDLE);
+    private final BooleanBinding active = Bindings.createBooleanBinding(() -> state.get().active(), state);
+    private final BooleanBinding canTrain;
+    private final BooleanBinding canPause = Bindings.createBooleanBinding(() -> state.get() == RunState.RUNNING, state);
+    private final BooleanBinding canResume = Bindings.createBooleanBinding(() -> state.get() == RunState.PAUSED, state);
+    private final BooleanBinding canStop = Bindings.createBooleanBinding(() -> state.get() == RunState.RUNNING
+            || state.get() == RunState.PAUSED || state.get() == RunState.STARTING, state);
+    private final ReadOnlyDoubleWrapper lr = new ReadOnlyDoubleWrapper(this, "lr", Double.NaN);
+    private final ReadOnlyDoubleWrapper gradNorm = new ReadOnlyDoubleWrapper(this, "gradNorm", Double.NaN);
+    private final ReadOnlyDoubleWrapper trainLoss = new ReadOnlyDoubleWrapper(this, "trainLoss", Double.NaN);
+    private final ReadOnlyDoubleWrapper valLoss = new ReadOnlyDoubleWrapper(this, "valLoss", Double.NaN);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final ReadOnlyStringWrapper sample = new ReadOnlyStringWrapper(this, "sample", "");
+    private final ReadOnlyLongWrapper sampleStep = new ReadOnlyLongWrapper(this, "sampleStep", -1);
+    private final ReadOnlyStringWrapper alert = new ReadOnlyStringWrapper(this, "alert", "");
+    private final ReadOnlyStringWrapper overfitNotice = new ReadOnlyStringWrapper(this, "overfitNotice", "");
+    private final ReadOnlyObjectWrapper<Path> runFolder = new ReadOnlyObjectWrapper<>(this, "runFolder");
+
+    /** Autosave every this many steps (0 = off). */
+    public final IntegerProperty autosaveEvery = new SimpleIntegerProperty(this, "autosaveEvery", 0);
+    /** Weights + optimizer state a new run can continue from (a loaded checkpoint, or the last run's end). */
+    public final ObjectProperty<Trainer.Snapshot> resumePoint = new SimpleObjectProperty<>(this, "resumePoint");
+    /** Whether Train continues from {@link #resumePoint} instead of fresh weights. */
+    public final BooleanProperty continueTraining = new SimpleBooleanProperty(this, "continueTraining", false);
+    /** Optional fine-tuning replay: a second text mixed into every batch. */
+    public final ObjectProperty<Path> replayFile = new SimpleObjectProperty<>(this, "replayFile");
+    public final DoubleProperty replayFraction = new SimpleDoubleProperty(this, "replayFraction", 0.25);
+
+    private volatile TrainingRun run;
+    private volatile boolean stopRequested;
+    private volatile CountDownLatch runDone;
+    private TrainConfig runConfig;
+    private int runSeqLen;
+    private double tpsEma = Double.NaN;
+    private boolean sampling;
+    private Gpt pendingSample;
+    private long pendingSampleStep;
+
+    public TrainingViewModel(Session session, HyperparametersViewModel hp, TaskExecutor executor) {
+        this.session = session;
+        this.hp = hp;
+        this.executor = executor;
+        this.history = new RunHistory(executor);
+        this.checkpoints = new CheckpointActions(session, executor, this);
+        session.trainBlockedReason.bind(Bindings.createStringBinding(() -> {
+            if (state.get().active()) return "a run is in progress";
+            if (session.corpus.get() == null) return "open a dataset first";
+            return hp.reason.get();
+        }, state, session.corpus, hp.reason));
+        canTrain = session.trainBlockedReason.isEmpty();
+        session.runState.bind(state);
+    }
+
+    public ReadOnlyObjectProperty<RunState> state() { return state.getReadOnlyProperty(); }
+    public BooleanBinding active() { return active; }
+    public BooleanBinding canTrain() { return canTrain; }
+    public BooleanBinding canPause() { return canPause; }
+    public BooleanBinding canResume() { return canResume; }
+    public BooleanBinding canStop() { return canStop; }
+    public ReadOnlyDoubleProperty lr() { return lr.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty gradNorm() { return gradNorm.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty trainLoss() { return trainLoss.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty valLoss() { return valLoss.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty progress() { return progress.getReadOnlyProperty(); }
+    /** A short sample of the model, refreshed at each evaluation and when a run ends. */
+    public ReadOnlyStringProperty sample() { return sample.getReadOnlyProperty(); }
+    public ReadOnlyLongProperty sampleStep() { return sampleStep.getReadOnlyProperty(); }
+    /** A problem that needs the user's attention (divergence, failure); "" when none. */
+    public ReadOnlyStringProperty alert() { return alert.getReadOnlyProperty(); }
+    /** Overfitting notice ("" when none). */
+    public ReadOnlyStringProperty overfitNotice() { return overfitNotice.getReadOnlyProperty(); }
+    /** The folder the current (or last) run records into. */
+    public ReadOnlyObjectProperty<Path> runFolder() { return runFolder.getReadOnlyProperty(); }
+
+    TrainingRun currentRun() {
+        return run;
+    }
+
+    TrainConfig runConfig() {
+        return runConfig;
+    }
+
+    // ------------------------------------------------------------------ control (FX thread)
+
+    /** Starts a run with the session's settings; does nothing (but says why) when it cannot. */
+    public void train() {
+        hp.validate();
+        String why = session.trainBlockedReason.get();
+        if (!why.isEmpty()) {
+            session.message.set("Cannot train: " + why);
+            return;
+        }
+        Preset preset = session.settings.get();
+        Corpus corpus = session.corpus.get();
+        double vf = session.valFraction.get();
+        TrainConfig tc = preset.training();
+        Trainer.Snapshot from = null, rp = resumePoint.get();
+        if (continueTraining.get() && rp != null) {
+            if (rp.model().config().equals(preset.model())) from = rp;
+            else session.message.set("The settings' model shape differs from the loaded model: starting from fresh weights");
+        }
+        Path replay = replayFile.get();
+        double replayFrac = replay == null ? 0 : replayFraction.get();
+        int autosave = autosaveEvery.get();
+        runFolder.set(null); // set when the run's folder exists
+        runConfig = tc;
+        runSeqLen = preset.model().seqLen();
+        alert.set("");
+        overfitNotice.set("");
+        tpsEma = Double.NaN;
+        long startStep = from == null ? 0 : from.state().step();
+        RunData prev = history.current.get();
+        double secondsOffset = from != null && prev != null && prev.size() > 0 && prev.step(prev.size() - 1) == startStep
+                ? prev.lastSeconds() : 0;
+        RunData data = history.startRun(preset.name(), tc, startStep, secondsOffset);
+        session.runStep.set(startStep);
+        session.runTotalSteps.set(tc.steps());
+        session.etaSeconds.set(Double.NaN);
+        session.tokensPerSecond.set(Double.NaN);
+        progress.set(tc.steps() == 0 ? 0 : (double) startStep / tc.steps());
+        state.set(RunState.STARTING);
+        session.message.set("Starting " + data.name + "…");
+        stopRequested = false;
+        CountDownLatch done = new CountDownLatch(1);
+        runDone = done;
+        Trainer.Snapshot start = from;
+        BackgroundTask.<RunOutcome>of(task -> {
+            try {
+                Gpt model = start != null ? start.model().copy() : Gpt.initialize(preset.model(), tc.seed());
+                TrainingState st = start != null ? start.state() : null;
+                if (st != null && st.step() >= tc.steps())
+                    throw new BytewiseException("the model has already trained " + st.step() + " steps; raise Steps above "
+                            + st.step() + " to continue training it");
+                Split split = corpus.split(vf);
+                Split replaySplit = replay == null ? null : Corpus.open(replay).split(vf);
+                // every run is recorded like the CLI's --run: metrics.csv, run.json, best, last checkpoints
+                TrainingRun r = new TrainingRun(model, st, split, tc).replay(replaySplit, replayFrac)
+                        .recordIn(TrainingRun.Recording.newFolderIn(Workspace.runs(), preset.name(), autosave, KEEP_LAST))
+                        .publishWeightsEvery(PUBLISH_SECONDS);
+                run = r;
+                if (stopRequested) r.cancel();
+                return r.run(task::publish);
+            } finally {
+                run = null;
+                done.countDown();
+            }
+        }).named("bytewise-training").deliverAtMost(DRAIN_HZ).<RunEvent>onUpdates(this::apply).onFailure(e -> {
+            if (state.get().active()) failed(e);
+        }).executeWith(executor);
+    }
+
+    public void pause() {
+        TrainingRun r = run;
+        if (r != null && state.get() == RunState.RUNNING) {
+            r.pause();
+            state.set(RunState.PAUSED);
+            session.message.set("Paused at step " + session.runStep.get());
+        }
+    }
+
+    public void resume() {
+        TrainingRun r = run;
+        if (r != null && state.get() == RunState.PAUSED) {
+            r.resume();
+            state.set(RunState.RUNNING);
+            session.message.set("Resumed");
+        }
+    }
+
+    public void stop() {
+        if (state.get() == RunState.STARTING || state.get() == RunState.RUNNING || state.get() == RunState.PAUSED) {
+            state.set(RunState.STOPPING);
+            stopRequested = true;
+            TrainingRun r = run;
+            if (r != null) r.cancel();
+        }
+    }
+
+    /**
+     * Stops any run and waits for it (application exit): the run's recorder saves its last
+     * checkpoint and marks the run cancelled as the trainer returns, and the JVM must not exit
+     * under it. Cancelling returns within one step, so the wait is short; it is bounded anyway.
+     */
+    public void shutdown() {
+        stopRequested = true;
+        TrainingRun r = run;
+        if (r != null) r.cancel();
+        CountDownLatch done = runDone;
+        if (done == null) return;
+        try {
+            done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ events (FX thread, ≤ DRAIN_HZ/s)
+
+    /** Applies what the run reported since the last call. */
+    void apply(List<RunEvent> events) {
+        RunData data = history.current.get();
+        boolean changed = false;
+        StepMetrics lastStep = null;
+        RunEvent.Sample lastPub = null, lastSampleSnap = null;
+        RunEvent end = null;
+        for (RunEvent e : events) {
+            switch (e) {
+                case RunEvent.Started s -> runFolder.set(s.folder());
+                case RunEvent.Step s -> {
+                    StepMetrics m = s.metrics();
+                    if (data != null) data.add(m);
+                    lastStep = m;
+                    changed = true;
+                    if (Double.isFinite(m.tokensPerSecond()))
+                        tpsEma = Double.isNaN(tpsEma) ? m.tokensPerSecond() : tpsEma + 0.1 * (m.tokensPerSecond() - tpsEma);
+                }
+                case RunEvent.Eval ev -> {
+                    EvalMetrics m = ev.metrics();
+                    if (data != null && data.add(m)) {
+                        String msg = String.format(Locale.ROOT, "Overfitting: validation loss has risen for %d evaluations"
+                                + " in a row (now %.3f at step %d) while training loss keeps falling", RunData.OVERFIT_RISES,
+                                m.valLoss(), m.step());
+                        overfitNotice.set(msg);
+                        session.message.set(msg);
+                    }
+                    valLoss.set(m.valLoss());
+                    changed = true;
+                }
+                case RunEvent.Sample p -> {
+                    if (p.forViewers()) lastPub = p;
+                    if (p.forSample()) lastSampleSnap = p;
+                }
+                case RunEvent.CheckpointSaved c -> {
+                    checkpoints.setLastCheckpoint(c.prefix());
+                    session.message.set("Autosaved " + c.prefix() + " at step " + session.runStep.get());
+                }
+                case RunEvent.RecordingStopped r -> session.message.set("Autosave failed: " + r.message());
+                case RunEvent.Diverged d -> { } // the Finished event that follows says so
+                case RunEvent.Failed f -> end = f;
+                case RunEvent.Finished f -> end = f;
+            }
+        }
+        if (lastStep != null) showStep(lastStep, data);
+        if (lastPub != null) {
+            session.model.set(lastPub.model());
+            session.modelStep.set(lastPub.step());
+        }
+        if (lastSampleSnap != null) requestSample(lastSampleSnap.model(), lastSampleSnap.step());
+        if (changed) history.changed();
+        if (end instanceof RunEvent.Finished f) finished(f);
+        else if (end instanceof RunEvent.Failed f) failed(f.error());
+    }
+
+    private void showStep(StepMetrics m, RunData data) {
+        if (state.get() == RunState.STARTING) {
+            state.set(RunState.RUNNING);
+            session.message.set("Training " + (data == null ? "" : data.name));
+        }
+        session.runStep.set(m.step());
+        session.runTotalSteps.set(m.totalSteps());
+        session.tokensPerSecond.set(tpsEma);
+        session.lastTokensPerSecond.set(tpsEma);
+        lr.set(m.lr());
+        gradNorm.set(m.gradNorm());
+        trainLoss.set(m.loss());
+        progress.set(m.totalSteps() == 0 ? 1 : (double) m.step() / m.totalSteps());
+        long remaining = m.totalSteps() - m.step();
+        double tokensPerStep = runConfig == null ? 0 : (double) runConfig.batch() * runSeqLen;
+        session.etaSeconds.set(tpsEma > 0 ? remaining * tokensPerStep / tpsEma : Double.NaN);
+    }
+
+    private void ended() {
+        session.tokensPerSecond.set(Double.NaN);
+        session.etaSeconds.set(Double.NaN);
+    }
+
+    private void failed(Throwable error) {
+        ended();
+        String msg = error instanceof BytewiseException ? error.getMessage() : "training failed: " + error;
+        state.set(RunState.FAILED);
+        alert.set(msg);
+        session.message.set(msg);
+    }
+
+    private void finished(RunEvent.Finished f) {
+        ended();
+        Trainer.Snapshot end = f.end();
+        boolean usable = end != null && end.model().allFinite();
+        if (usable) {
+            resumePoint.set(end);
+            session.model.set(end.model());
+            session.modelStep.set(end.state().step());
+        }
+        RunOutcome o = f.outcome();
+        switch (o.status()) {
+            case COMPLETED -> {
+                state.set(RunState.COMPLETED);
+                session.message.set(String.format(Locale.ROOT, "Training completed at step %d%s", o.step(),
+                        Double.isFinite(valLoss.get()) ? String.format(Locale.ROOT, " (validation loss %.3f)", valLoss.get()) : ""));
+            }
+            case CANCELLED -> {
+                state.set(RunState.STOPPED);
+                session.message.set("Stopped at step " + o.step());
+            }
+            case DIVERGED -> {
+                state.set(RunState.DIVERGED);
+                String msg = o.message() + (checkpoints.lastCheckpoint().get() != null
+                        ? " — you can reload the last checkpoint." : "");
+                alert.set(msg);
+                session.message.set(o.message());
+            }
+        }
+        if (usable) requestSample(end.model(), end.state().step());
+    }
+
+    /**
+     * Opens a past run: its curves join the chart (from metrics.csv) and its newest complete
+     * checkpoint becomes the model, so Train continues it.
+     */
+    public BackgroundTask<RunData> openRun(RunFolder folder) {
+        return history.open(folder, prefix -> {
+            if (prefix != null) checkpoints.open(prefix);
+            else session.message.set("Run " + folder.dir().getFileName() + " has curves but no checkpoint to open");
+        }, e -> session.message.set(describe(e)));
+    }
+
+    /** A checkpoint was opened: Train continues from {@code snapshot} with {@code tc}. */
+    void adopt(Trainer.Snapshot snapshot, TrainConfig tc) {
+        resumePoint.set(snapshot);
+        continueTraining.set(true);
+        runConfig = tc;
+        session.model.set(snapshot.model().copy());
+        session.modelStep.set(snapshot.state().step());
+        alert.set("");
+        state.set(RunState.IDLE);
+        session.runStep.set(snapshot.state().step());
+        session.runTotalSteps.set(tc.steps());
+    }
+
+    /** Generates a short sample from {@code model} in the background (one at a time; the newest wins). */
+    private void requestSample(Gpt model, long step) {
+        if (sampling) {
+            pendingSample = model;
+            pendingSampleStep = step;
+            return;
+        }
+        sampling = true;
+        long seed = runConfig == null ? 1337 : runConfig.seed();
+        BackgroundTask.<String>of(t -> {
+            SamplingSettings s = new SamplingSettings(0.8, 0, 1.0, false, seed + step, SAMPLE_BYTES, null);
+            return new Generator(model).generate(new byte[]{'\n'}, s, null, t::isCancelled).text();
+        }).onSuccess(text -> {
+            sample.set(text);
+            sampleStep.set(step);
+        }).onFinished(this::sampleDone).executeWith(executor);
+    }
+
+    private void sampleDone() {
+        sampling = false;
+        if (pendingSample != null) {
+            Gpt m = pendingSample;
+            pendingSample = null;
+            requestSample(m, pendingSampleStep);
+        }
+    }
+
+    /** One line for the user: a Bytewise problem as it is, anything else with its type. */
+    static String describe(Throwable t) {
+        return t instanceof BytewiseException ? t.getMessage() : String.valueOf(t);
+    }
+}

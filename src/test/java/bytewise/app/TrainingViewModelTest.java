@@ -1,0 +1,179 @@
+package bytewise.app;
+
+import bytewise.TestData;
+import bytewise.io.Checkpoint;
+import bytewise.io.Presets;
+import bytewise.io.RunFolder;
+import bytewise.train.Preset;
+import bytewise.train.TrainConfig;
+import bytewise.train.Trainer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The Training page's view-model without the FX toolkit: runs execute synchronously through a
+ * {@link CurrentThreadTaskExecutor}, so every event is applied before {@code train()} returns.
+ */
+class TrainingViewModelTest {
+    @TempDir
+    Path workspace;
+    private String before;
+    private Session session;
+    private AppContext context;
+    private TrainingViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        before = System.getProperty("bytewise.workspace");
+        System.setProperty("bytewise.workspace", workspace.toString());
+        session = new Session();
+        context = new AppContext(session, new CurrentThreadTaskExecutor());
+        vm = context.training;
+    }
+
+    @AfterEach
+    void restore() {
+        if (before == null) System.clearProperty("bytewise.workspace");
+        else System.setProperty("bytewise.workspace", before);
+    }
+
+    /** The tiny preset, {@code steps} long, evaluating every 6 steps, on one thread. */
+    private void settings(int steps) {
+        Preset tiny = Presets.named("tiny");
+        TrainConfig tc = tiny.training().toBuilder().steps(steps).evalEvery(6).evalWindows(8).threads(1).build();
+        session.settings.set(new Preset("tiny", tiny.description(), tiny.model(), tc));
+    }
+
+    @Test
+    void trainIsBlockedWithAReasonUntilThereIsDataAndValidSettings() {
+        session.settings.set(Presets.named("tiny"));
+        assertFalse(vm.canTrain().get());
+        assertEquals("open a dataset first", session.trainBlockedReason.get());
+        session.corpus.set(TestData.proseCorpus(20_000, 1));
+        assertTrue(vm.canTrain().get(), session.trainBlockedReason.get());
+        context.hyperparameters.values.get("heads").set("3");
+        assertFalse(vm.canTrain().get());
+        assertTrue(session.trainBlockedReason.get().contains("divisible"));
+        vm.train(); // refuses, and says why
+        assertTrue(session.message.get().startsWith("Cannot train:"), session.message.get());
+        assertEquals(RunState.IDLE, vm.state().get());
+        assertEquals(RunState.IDLE, session.runState.get());
+        assertTrue(vm.history.runs().isEmpty(), "no run was started");
+    }
+
+    @Test
+    void aRunIsRecordedAndItsFiguresSampleAndWeightsArePublished() {
+        settings(12);
+        session.corpus.set(TestData.proseCorpus(20_000, 1));
+        vm.autosaveEvery.set(5);
+        vm.train();
+
+        assertEquals(RunState.COMPLETED, vm.state().get());
+        assertEquals(RunState.COMPLETED, session.runState.get());
+        assertTrue(session.message.get().startsWith("Training completed at step 12 (validation loss"), session.message.get());
+        assertEquals(12, session.runStep.get());
+        assertEquals(1.0, vm.progress().get());
+        assertTrue(vm.trainLoss().get() > 0 && vm.valLoss().get() > 0 && vm.lr().get() > 0);
+        assertEquals(1, vm.history.runs().size());
+        RunData run = vm.history.runs().get(0);
+        assertEquals(12, run.size(), "every step reached the chart's data");
+        assertEquals(2, run.evalCount(), "evaluations at steps 6 and 12");
+        assertTrue(vm.history.dataVersion().get() > 0);
+        assertEquals(12, session.modelStep.get(), "the final weights are published");
+        assertEquals(12, vm.resumePoint.get().state().step());
+        assertFalse(vm.sample().get().isEmpty(), "a sample of the final weights");
+        assertEquals(12, vm.sampleStep().get());
+        assertTrue(Double.isNaN(session.tokensPerSecond.get()) && Double.isFinite(session.lastTokensPerSecond.get()));
+
+        Path folder = vm.runFolder().get();
+        assertNotNull(folder);
+        assertTrue(folder.startsWith(workspace.resolve("runs")), folder.toString());
+        RunFolder.Info info = RunFolder.open(folder).info();
+        assertEquals("completed", info.status());
+        assertEquals(12, info.step());
+        assertEquals(folder.resolve("checkpoints"), vm.checkpoints.lastCheckpoint().get().getParent());
+        assertTrue(Files.exists(Checkpoint.jsonPath(vm.checkpoints.lastCheckpoint().get())));
+    }
+
+    @Test
+    void stopEndsTheRunAtTheNextStepAndKeepsItsWeights() {
+        settings(100_000);
+        session.corpus.set(TestData.proseCorpus(20_000, 2));
+        session.runStep.addListener((o, a, step) -> {
+            if (step.longValue() >= 3) vm.stop();
+        });
+        vm.train();
+        assertEquals(RunState.STOPPED, vm.state().get());
+        long step = session.runStep.get();
+        assertTrue(step >= 3 && step < 100, "stopped at step " + step);
+        assertEquals("Stopped at step " + step, session.message.get());
+        assertEquals(step, vm.resumePoint.get().state().step());
+        assertEquals("cancelled", RunFolder.open(vm.runFolder().get()).info().status());
+    }
+
+    @Test
+    void continuingAModelThatAlreadyReachedTheStepsFailsWithTheReason() {
+        settings(6);
+        session.corpus.set(TestData.proseCorpus(20_000, 3));
+        vm.train();
+        assertEquals(RunState.COMPLETED, vm.state().get());
+        vm.continueTraining.set(true);
+        vm.train();
+        assertEquals(RunState.FAILED, vm.state().get());
+        assertTrue(vm.alert().get().contains("already trained 6 steps"), vm.alert().get());
+        assertEquals(vm.alert().get(), session.message.get());
+        assertFalse(vm.active().get());
+        assertTrue(vm.canTrain().get(), "a failed run does not block the next one");
+    }
+
+    @Test
+    void aDivergingRunSaysWhyAndOffersTheLastCheckpoint() {
+        settings(6);
+        session.corpus.set(TestData.proseCorpus(20_000, 4));
+        vm.autosaveEvery.set(3);
+        vm.train();
+        Trainer.Snapshot rp = vm.resumePoint.get();
+        var broken = rp.model().copy();
+        broken.params()[broken.layout().lnfw] = Float.NaN;
+        vm.resumePoint.set(new Trainer.Snapshot(broken, rp.state()));
+        vm.continueTraining.set(true);
+        settings(12);
+        vm.train();
+        assertEquals(RunState.DIVERGED, vm.state().get());
+        assertTrue(vm.alert().get().contains("diverged") && vm.alert().get().contains("reload the last checkpoint"),
+                vm.alert().get());
+        assertEquals(6, vm.resumePoint.get().state().step(), "non-finite weights never become the resume point");
+    }
+
+    @Test
+    void aSavedCheckpointOpensAndTrainContinuesFromIt() {
+        settings(6);
+        session.corpus.set(TestData.proseCorpus(20_000, 5));
+        vm.train();
+        Path prefix = workspace.resolve("ckpt/model");
+        vm.checkpoints.save(prefix);
+        assertTrue(Files.exists(Checkpoint.binPath(prefix)));
+        assertEquals(prefix.toAbsolutePath(), vm.checkpoints.lastCheckpoint().get());
+
+        session.model.set(null);
+        vm.continueTraining.set(false);
+        vm.checkpoints.open(Checkpoint.jsonPath(prefix));
+        assertNotNull(session.model.get());
+        assertEquals(6, session.modelStep.get());
+        assertTrue(vm.continueTraining.get());
+        assertEquals(RunState.IDLE, vm.state().get());
+        assertEquals(HyperparametersViewModel.CUSTOM, session.settings.get().name());
+        assertTrue(session.message.get().startsWith("Opened checkpoint model at step 6"), session.message.get());
+
+        vm.checkpoints.open(workspace.resolve("missing.json"));
+        assertTrue(session.message.get().contains("missing"), session.message.get());
+        assertEquals(RunState.IDLE, vm.state().get());
+    }
+}
