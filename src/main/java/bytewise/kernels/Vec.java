@@ -36,7 +36,7 @@ public final class Vec {
 
     /**
      * Sum of the lanes in a fixed pairwise order, identical interpreted and compiled. A loop, not
-     * written out: C2 inlines it into kernels that sum eight accumulators (matvec2) within its node
+     * written out: C2 inlines it into kernels that sum several accumulators within its node
      * budget. A vector passed to a call C2 did not inline is boxed on the heap, though; see
      * {@link #sumStoredLanes} for kernels that spend their budget on exp.
      */
@@ -179,104 +179,5 @@ public final class Vec {
     /** Scalar e^x with exactly the vector arithmetic (lane 0 of {@link #exp}). */
     public static float exp(float x) {
         return exp(FloatVector.broadcast(S, x)).lane(0);
-    }
-
-    /**
-     * out[o] (+)= bias[o] + w[o, :]·x for o in [0, rows), four rows at a time so each load of x
-     * feeds four independent fma chains (a single dot product is latency-bound).
-     */
-    public static void matvec(float[] out, int outOff, float[] w, int wOff, float[] bias, int biasOff,
-                              float[] x, int xOff, int cols, int rows, boolean accumulate) {
-        int o = 0;
-        int up = S.loopBound(cols);
-        boolean hasTail = up < cols;
-        VectorMask<Float> m = hasTail ? tail(up, cols) : null;
-        for (; o + 4 <= rows; o += 4) {
-            int w0 = wOff + o * cols, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            int i = 0;
-            for (; i < up; i += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
-                a0 = FloatVector.fromArray(S, w, w0 + i).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, w, w1 + i).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, w, w2 + i).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, w, w3 + i).fma(xv, a3);
-            }
-            if (hasTail) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
-                a0 = FloatVector.fromArray(S, w, w0 + i, m).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, w, w1 + i, m).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, w, w2 + i, m).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, w, w3 + i, m).fma(xv, a3);
-            }
-            store(out, outOff + o, sumLanes(a0), bias, biasOff, o, accumulate);
-            store(out, outOff + o + 1, sumLanes(a1), bias, biasOff, o + 1, accumulate);
-            store(out, outOff + o + 2, sumLanes(a2), bias, biasOff, o + 2, accumulate);
-            store(out, outOff + o + 3, sumLanes(a3), bias, biasOff, o + 3, accumulate);
-        }
-        for (; o < rows; o++) store(out, outOff + o, dot(w, wOff + o * cols, x, xOff, cols), bias, biasOff, o, accumulate);
-    }
-
-    /**
-     * {@link #matvec} for two input vectors at once: out[o0 + o] = W·x[x0..] and out[o1 + o] = W·x[x1..]
-     * (+ bias, or accumulated). Each weight vector is loaded once and used twice, so two passes cost
-     * about one pass of memory traffic. Every output is summed in exactly the order {@link #matvec}
-     * uses, so the results are bit-identical to two separate calls.
-     */
-    public static void matvec2(float[] out, int o0, int o1, float[] w, int wOff, float[] bias, int biasOff,
-                               float[] x, int x0, int x1, int cols, int rows, boolean accumulate) {
-        int o = 0;
-        int up = S.loopBound(cols);
-        boolean hasTail = up < cols;
-        VectorMask<Float> m = hasTail ? tail(up, cols) : null;
-        for (; o + 4 <= rows; o += 4) {
-            int w0 = wOff + o * cols, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-            int i = 0;
-            for (; i < up; i += L) {
-                FloatVector xa = FloatVector.fromArray(S, x, x0 + i), xb = FloatVector.fromArray(S, x, x1 + i);
-                FloatVector v0 = FloatVector.fromArray(S, w, w0 + i), v1 = FloatVector.fromArray(S, w, w1 + i);
-                FloatVector v2 = FloatVector.fromArray(S, w, w2 + i), v3 = FloatVector.fromArray(S, w, w3 + i);
-                a0 = v0.fma(xa, a0);
-                b0 = v0.fma(xb, b0);
-                a1 = v1.fma(xa, a1);
-                b1 = v1.fma(xb, b1);
-                a2 = v2.fma(xa, a2);
-                b2 = v2.fma(xb, b2);
-                a3 = v3.fma(xa, a3);
-                b3 = v3.fma(xb, b3);
-            }
-            if (hasTail) {
-                FloatVector xa = FloatVector.fromArray(S, x, x0 + i, m), xb = FloatVector.fromArray(S, x, x1 + i, m);
-                FloatVector v0 = FloatVector.fromArray(S, w, w0 + i, m), v1 = FloatVector.fromArray(S, w, w1 + i, m);
-                FloatVector v2 = FloatVector.fromArray(S, w, w2 + i, m), v3 = FloatVector.fromArray(S, w, w3 + i, m);
-                a0 = v0.fma(xa, a0);
-                b0 = v0.fma(xb, b0);
-                a1 = v1.fma(xa, a1);
-                b1 = v1.fma(xb, b1);
-                a2 = v2.fma(xa, a2);
-                b2 = v2.fma(xb, b2);
-                a3 = v3.fma(xa, a3);
-                b3 = v3.fma(xb, b3);
-            }
-            store(out, o0 + o, sumLanes(a0), bias, biasOff, o, accumulate);
-            store(out, o0 + o + 1, sumLanes(a1), bias, biasOff, o + 1, accumulate);
-            store(out, o0 + o + 2, sumLanes(a2), bias, biasOff, o + 2, accumulate);
-            store(out, o0 + o + 3, sumLanes(a3), bias, biasOff, o + 3, accumulate);
-            store(out, o1 + o, sumLanes(b0), bias, biasOff, o, accumulate);
-            store(out, o1 + o + 1, sumLanes(b1), bias, biasOff, o + 1, accumulate);
-            store(out, o1 + o + 2, sumLanes(b2), bias, biasOff, o + 2, accumulate);
-            store(out, o1 + o + 3, sumLanes(b3), bias, biasOff, o + 3, accumulate);
-        }
-        for (; o < rows; o++) {
-            store(out, o0 + o, dot(w, wOff + o * cols, x, x0, cols), bias, biasOff, o, accumulate);
-            store(out, o1 + o, dot(w, wOff + o * cols, x, x1, cols), bias, biasOff, o, accumulate);
-        }
-    }
-
-    private static void store(float[] out, int at, float v, float[] bias, int biasOff, int o, boolean accumulate) {
-        if (bias != null) v += bias[biasOff + o];
-        out[at] = accumulate ? out[at] + v : v;
     }
 }

@@ -62,32 +62,6 @@ class KernelsTest {
     private static final int[] LN_CHANNELS = {7, 16, 48, 128};
 
     @Test
-    void matvecMatchesReferenceAndMatvec2IsTwoMatvecsBitForBit() {
-        for (int cols : new int[]{7, 48, 128, 131}) {
-            for (int rows : new int[]{1, 5, 12, 13}) {
-                SplittableRandom rng = new SplittableRandom(31L * cols + rows);
-                float[] w = gaussian(rng, rows * cols, 0, 0.5), bias = gaussian(rng, rows, 0, 0.5);
-                float[] x = gaussian(rng, 2 * cols, 0, 1);
-                float[] ref = new float[rows];
-                ReferenceKernels.matmulForward(ref, Arrays.copyOf(x, cols), w, bias, 1, cols, rows);
-                float[] single = new float[rows];
-                Vec.matvec(single, 0, w, 0, bias, 0, x, 0, cols, rows, false);
-                for (int o = 0; o < rows; o++) assertEquals(ref[o], single[o], 1e-4 * (1 + Math.abs(ref[o])), "cols=" + cols + " o=" + o);
-
-                for (boolean acc : new boolean[]{false, true}) {
-                    float[] start = gaussian(rng, 2 * rows + 3, 0, 1);
-                    float[] one = start.clone();
-                    Vec.matvec(one, 1, w, 0, bias, 0, x, 0, cols, rows, acc);
-                    Vec.matvec(one, rows + 2, w, 0, bias, 0, x, cols, cols, rows, acc);
-                    float[] two = start.clone();
-                    Vec.matvec2(two, 1, rows + 2, w, 0, bias, 0, x, 0, cols, cols, rows, acc);
-                    assertArrayEquals(one, two, "cols=" + cols + " rows=" + rows + " acc=" + acc);
-                }
-            }
-        }
-    }
-
-    @Test
     void layerNormForwardMatchesReference() {
         int rows = 5;
         for (int c : LN_CHANNELS) {
