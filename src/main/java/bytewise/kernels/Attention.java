@@ -110,6 +110,32 @@ public final class Attention {
         }
     }
 
+    /** n rounded up to whole vectors: the padded stride of cached keys (positions) and values (head size). */
+    public static int padded(int n) {
+        return Gemm.roundUp(n, L);
+    }
+
+    /** Floats of scratch {@link #attendCached} needs at context length T and head size hs. */
+    public static int cachedScratchSize(int T, int hs) {
+        return rowRoom(T) + padded(hs);
+    }
+
+    /**
+     * One query against a cache (the decoder's step): out[oo, oo + hs) = softmax(q·kᵀ/√hs)·v over the
+     * first n cached positions. Keys are stored transposed, k[d][t] at kOff + d·padded(T) + t, and
+     * values as rows, v[t][d] at vOff + t·padded(hs) + d, with zero padding; so this is the same
+     * arithmetic, in the same order, as {@link #forward} computes for that query's row.
+     */
+    public static void attendCached(float[] q, int qo, float[] keysT, int kOff, float[] valueRows, int vOff,
+                                    int n, int T, int hs, float[] scratch, float[] out, int oo) {
+        int tp = padded(T), hp = padded(hs), row = 0, orow = rowRoom(T);
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        scores(q, qo, keysT, kOff, tp, hs, n, scale, scratch, row);
+        softmaxRow(scratch, row, n);
+        weightedRows(scratch, row, n, valueRows, vOff, hp, scratch, orow);
+        System.arraycopy(scratch, orow, out, oo, hs);
+    }
+
     // ---------------------------------------------------------------- pieces
 
     /** dst[d·ld + t] = src[off + t·stride + d] for d < hs, t < T; columns [T, ld) are zeroed. */
@@ -135,7 +161,23 @@ public final class Attention {
      */
     private static void scores(float[] x, int xo, float[] mt, int mo, int ld, int hs, int n, float scale,
                                float[] out, int oo) {
-        for (int j = 0; j < n; j += L) {
+        int j = 0, end = Gemm.roundUp(n, L);
+        // four vectors of positions at once: each sum over d is a chain of dependent fmas
+        for (; j + 4 * L <= end; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int d = 0, m = mo + j; d < hs; d++, m += ld) {
+                FloatVector xd = FloatVector.broadcast(S, x[xo + d]);
+                a0 = xd.fma(FloatVector.fromArray(S, mt, m), a0);
+                a1 = xd.fma(FloatVector.fromArray(S, mt, m + L), a1);
+                a2 = xd.fma(FloatVector.fromArray(S, mt, m + 2 * L), a2);
+                a3 = xd.fma(FloatVector.fromArray(S, mt, m + 3 * L), a3);
+            }
+            a0.mul(scale).intoArray(out, oo + j);
+            a1.mul(scale).intoArray(out, oo + j + L);
+            a2.mul(scale).intoArray(out, oo + j + 2 * L);
+            a3.mul(scale).intoArray(out, oo + j + 3 * L);
+        }
+        for (; j < n; j += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int d = 0, m = mo + j; d < hs; d++, m += ld) {
                 acc = FloatVector.broadcast(S, x[xo + d]).fma(FloatVector.fromArray(S, mt, m), acc);
@@ -191,7 +233,23 @@ public final class Attention {
 
     /** out[c] = Σ_{t < n} w[wo + t] · rows[ro + t·ld + c] for c in [0, ld), summed in registers. */
     private static void weightedRows(float[] w, int wo, int n, float[] rows, int ro, int ld, float[] out, int oo) {
-        for (int c = 0; c < ld; c += L) {
+        int c = 0;
+        // four vectors of columns at once: each sum over t is a chain of dependent fmas
+        for (; c + 4 * L <= ld; c += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int t = 0, r = ro + c; t < n; t++, r += ld) {
+                FloatVector wt = FloatVector.broadcast(S, w[wo + t]);
+                a0 = wt.fma(FloatVector.fromArray(S, rows, r), a0);
+                a1 = wt.fma(FloatVector.fromArray(S, rows, r + L), a1);
+                a2 = wt.fma(FloatVector.fromArray(S, rows, r + 2 * L), a2);
+                a3 = wt.fma(FloatVector.fromArray(S, rows, r + 3 * L), a3);
+            }
+            a0.intoArray(out, oo + c);
+            a1.intoArray(out, oo + c + L);
+            a2.intoArray(out, oo + c + 2 * L);
+            a3.intoArray(out, oo + c + 3 * L);
+        }
+        for (; c < ld; c += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int t = 0, r = ro + c; t < n; t++, r += ld) {
                 acc = FloatVector.broadcast(S, w[wo + t]).fma(FloatVector.fromArray(S, rows, r), acc);

@@ -134,6 +134,13 @@ public final class Kernels {
 
     public static void geluForward(float[] out, int outOff, float[] inp, int inpOff, int from, int to) {
         int i = from;
+        // two independent vectors per iteration: each is a long chain of dependent operations
+        for (int up = from + (to - from) / (2 * L) * (2 * L); i < up; i += 2 * L) {
+            FloatVector g0 = gelu(FloatVector.fromArray(S, inp, inpOff + i));
+            FloatVector g1 = gelu(FloatVector.fromArray(S, inp, inpOff + i + L));
+            g0.intoArray(out, outOff + i);
+            g1.intoArray(out, outOff + i + L);
+        }
         for (int up = from + S.loopBound(to - from); i < up; i += L) {
             gelu(FloatVector.fromArray(S, inp, inpOff + i)).intoArray(out, outOff + i);
         }

@@ -34,8 +34,12 @@ public final class Decoder {
     private final ParameterLayout lay;
     private final float[] p;
     private final int T, C, NH, hs, keep;
-    // (L, T, C) each; the shadow always holds history[T - keep, pos) at positions 0..
+    // Per layer and head: keys transposed (hs × tp), values as rows (T × hp), zero-padded to whole
+    // vectors (the layout Attention.attendCached reads). The shadow always holds
+    // history[T - keep, pos) at positions 0..
+    private final int tp, hp, keysPerLayer, valuesPerLayer;
     private float[] kCache, vCache, kShadow, vShadow;
+    private float[] prefillKeys, prefillValues; // (T, C) each, created on first prefill
     private final int[] history; // tokens currently in the main cache, by position
     private final int[] window; // scratch for batched passes
     private final int[] rowPos = new int[2]; // position of each row of the current pass
@@ -68,16 +72,20 @@ public final class Decoder {
         NH = cfg.nHead();
         hs = C / NH;
         keep = Math.max(1, T / 2);
-        kCache = new float[cfg.nLayer() * T * C];
-        vCache = new float[cfg.nLayer() * T * C];
-        kShadow = new float[cfg.nLayer() * T * C];
-        vShadow = new float[cfg.nLayer() * T * C];
+        tp = Attention.padded(T);
+        hp = Attention.padded(hs);
+        keysPerLayer = NH * hs * tp;
+        valuesPerLayer = NH * T * hp;
+        kCache = new float[cfg.nLayer() * keysPerLayer];
+        vCache = new float[cfg.nLayer() * valuesPerLayer];
+        kShadow = new float[cfg.nLayer() * keysPerLayer];
+        vShadow = new float[cfg.nLayer() * valuesPerLayer];
         history = new int[T];
         window = new int[T];
         x = new float[2 * C];
         ln = new float[2 * C];
         qkv = new float[2 * 3 * C];
-        att = new float[this.pool.size()][Attention.rowRoom(T)];
+        att = new float[this.pool.size()][Attention.cachedScratchSize(T, hs)];
         y = new float[2 * C];
         h = new float[2 * 4 * C];
         hg = new float[2 * 4 * C];
@@ -165,10 +173,26 @@ public final class Decoder {
 
     /** Fills caches with history[from, from + count) at positions 0.. in one batched forward. */
     private void fill(float[] kc, float[] vc, int from, int count) {
-        if (batched == null) batched = new ForwardBackward(model, 1, pool, false);
+        if (batched == null) {
+            batched = new ForwardBackward(model, 1, pool, false);
+            prefillKeys = new float[T * C];
+            prefillValues = new float[T * C];
+        }
         System.arraycopy(history, from, window, 0, count);
         batched.forwardLogits(window, count);
-        for (int l = 0; l < cfg.nLayer(); l++) batched.copyKeysValues(l, 0, count, kc, l * T * C, vc, l * T * C);
+        for (int l = 0; l < cfg.nLayer(); l++) {
+            batched.copyKeysValues(l, 0, count, prefillKeys, 0, prefillValues, 0);
+            for (int t = 0; t < count; t++) store(kc, vc, l, t, prefillKeys, t * C, prefillValues, t * C);
+        }
+    }
+
+    /** Caches layer l's key k[ko, ko + C) and value v[vo, vo + C) at position t, in the cache's layout. */
+    private void store(float[] kc, float[] vc, int l, int t, float[] k, int ko, float[] v, int vo) {
+        for (int hd = 0; hd < NH; hd++) {
+            int kt = l * keysPerLayer + hd * hs * tp + t, src = ko + hd * hs;
+            for (int d = 0; d < hs; d++) kc[kt + d * tp] = k[src + d];
+            System.arraycopy(v, vo + hd * hs, vc, l * valuesPerLayer + (hd * T + t) * hp, hs);
+        }
     }
 
     private static final WorkerPool SINGLE_THREAD = new WorkerPool(1);
@@ -202,17 +226,13 @@ public final class Decoder {
             Vec.addInPlace(x, r * C, p, lay.wpe + rowPos[r] * C, C);
         }
         for (int l = 0; l < cfg.nLayer(); l++) {
-            int cache = l * T * C;
+            final int layer = l;
             for (int r = r0; r < r1; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
             rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, r0, n, false, worker, split);
-            for (int r = r0; r < r1; r++) {
-                int q = r * 3 * C, at = cache + rowPos[r] * C;
-                System.arraycopy(qkv, q + C, keys(r), at, C);
-                System.arraycopy(qkv, q + 2 * C, values(r), at, C);
-            }
+            for (int r = r0; r < r1; r++) store(keys(r), values(r), l, rowPos[r], qkv, r * 3 * C + C, qkv, r * 3 * C + 2 * C);
             // heads are independent: split them across workers, both rows in each chunk (balanced)
-            if (split) pool.forChunks(NH, pool.size(), (h0, h1, w) -> attention(cache, r0, r1, h0, h1, w));
-            else attention(cache, r0, r1, 0, NH, worker);
+            if (split) pool.forChunks(NH, pool.size(), (h0, h1, w) -> attention(layer, r0, r1, h0, h1, w));
+            else attention(layer, r0, r1, 0, NH, worker);
             rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, r0, n, true, worker, split);
             for (int r = r0; r < r1; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
             rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, r0, n, false, worker, split);
@@ -224,20 +244,14 @@ public final class Decoder {
         rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 0, 1, false, worker, split);
     }
 
-    /** Causal attention of the new byte's query over its cache, heads [h0, h1), for rows [r0, r1). */
-    private void attention(int cache, int r0, int r1, int h0, int h1, int worker) {
-        float scale = (float) (1.0 / Math.sqrt(hs));
-        float[] att = this.att[worker];
+    /** Causal attention of the new byte's query over its cache in layer l, heads [h0, h1), rows [r0, r1). */
+    private void attention(int l, int r0, int r1, int h0, int h1, int worker) {
         for (int r = r0; r < r1; r++) {
-            int at = rowPos[r];
             float[] kc = keys(r), vc = values(r);
-            int q = r * 3 * C;
             for (int hd = h0; hd < h1; hd++) {
                 int o = hd * hs;
-                for (int u = 0; u <= at; u++) att[u] = Vec.dot(qkv, q + o, kc, cache + u * C + o, hs) * scale;
-                Attention.softmaxRow(att, 0, at + 1);
-                java.util.Arrays.fill(y, r * C + o, r * C + o + hs, 0f);
-                for (int u = 0; u <= at; u++) Vec.axpy(att[u], vc, cache + u * C + o, y, r * C + o, hs);
+                Attention.attendCached(qkv, r * 3 * C + o, kc, l * keysPerLayer + hd * hs * tp,
+                        vc, l * valuesPerLayer + hd * T * hp, rowPos[r] + 1, T, hs, att[worker], y, r * C + o);
             }
         }
     }
