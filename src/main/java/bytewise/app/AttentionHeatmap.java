@@ -139,7 +139,7 @@ final class AttentionHeatmap extends CanvasPane {
         int n = maps.get(0).length;
         for (int i = 0; i < panelX.length; i++) {
             int k = (int) Math.floor((x - panelX[i]) / cell), q = (int) Math.floor((y - panelY[i]) / cell);
-            if (k >= 0 && k < n && q >= 0 && q < n) {
+            if (k >= 0 && k <= q && q < n) { // above the diagonal is masked: nothing to show
                 int head = selected >= 0 ? selected : i;
                 return new Cell(head, q, k, maps.get(head)[q][k]);
             }

@@ -157,8 +157,8 @@ public final class AttentionViewModel {
         }
         List<float[][]> all = new ArrayList<>(t.heads());
         for (int i = 0; i < t.heads(); i++) all.add(t.attentionMap(l, i));
+        matrix.set(all.get(h)); // first: views redraw when layerMaps changes and read both
         layerMaps.set(List.copyOf(all));
-        matrix.set(all.get(h));
     }
 
     /** The hover text of one cell: which byte attends to which, and how much. */

@@ -17,7 +17,7 @@ import java.util.Locale;
 final class HealthChart extends CanvasPane {
     static final double MIN_LOG = -6, MAX_LOG = 0;
     private static final Color OK = Color.web("#1a7f37"), OFF = Color.web("#cf222e"), RMS = Color.web("#0969da");
-    private static final double NAME_WIDTH = 130, ROW = 15;
+    private static final double NAME_WIDTH = 130, ROW = 15, MAX_ROW = 22;
 
     private TrainingHealth.Report report;
 
@@ -44,14 +44,14 @@ final class HealthChart extends CanvasPane {
         var rows = report.rows();
         int blocks = report.activationRms().length;
         double rmsHeight = 26 + blocks * ROW;
-        double row = Math.max(8, Math.min(ROW, (h - rmsHeight - 60) / rows.size()));
+        double row = Math.max(8, Math.min(MAX_ROW, (h - rmsHeight - 80) / rows.size()));
         double x0 = NAME_WIDTH, x1 = w - 12, y = 18;
         g.setFont(Font.font(12));
         g.setTextBaseline(VPos.CENTER);
         g.setFill(textColor());
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("log10 ‖Δw‖ / ‖w‖ per tensor group", 0, 8);
-        y += 4;
+        g.fillText("log10 ‖Δw‖ / ‖w‖ per tensor group (update size relative to the weights)", 0, 8);
+        y += 6;
         double top = y;
         g.setFont(Font.font(Math.min(11, row - 2)));
         for (TrainingHealth.Row r : rows) {
@@ -79,14 +79,15 @@ final class HealthChart extends CanvasPane {
         double rule = x0 + position(HealthViewModel.RULE_OF_THUMB_LOG10) * (x1 - x0);
         g.setStroke(OFF.deriveColor(0, 1, 1, 0.8));
         g.setLineDashes(5, 4);
-        g.strokeLine(rule, top - 4, rule, y);
+        g.strokeLine(rule, top - 2, rule, y + 20);
         g.setLineDashes();
         g.setFill(OFF);
-        g.setTextBaseline(VPos.BOTTOM);
-        g.fillText("1e-3 rule of thumb", rule, top - 5);
+        g.setTextBaseline(VPos.TOP);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText("1e-3 rule of thumb", rule + 4, y + 19);
 
         // activation RMS after each block
-        y += 26;
+        y += 54;
         g.setFill(textColor());
         g.setFont(Font.font(12));
         g.setTextAlign(TextAlignment.LEFT);

@@ -36,24 +36,26 @@ final class HealthPane extends VBox {
         setPadding(new Insets(10));
         summary.getStyleClass().add("title-4");
         summary.setWrapText(true);
+        summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         summary.textProperty().bind(vm.summaryProperty());
         Label caption = new Label("Measured every " + bytewise.io.TrainingRun.HEALTH_EVERY + " steps and recorded in the"
                 + " run folder's health.csv. An update/weight ratio near 1e-3 is the usual healthy pace for Adam;"
                 + " much higher, the weights churn; much lower, they barely move.");
         caption.setWrapText(true);
+        caption.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         caption.getStyleClass().add("text-muted");
         table.getStyleClass().addAll("dense", "striped");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No health figures yet."));
         table.setItems(vm.rows());
         table.getColumns().setAll(List.of(
-                column("Layer", 60, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
-                column("Group", 120, r -> r.group().label()),
-                column("Gradient norm", 100, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
-                column("Weight norm", 100, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
+                column("Layer", 50, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
+                column("Group", 125, r -> r.group().label()),
+                column("Grad norm", 86, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
+                column("Weight norm", 90, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
                 ratioColumn()));
-        table.setPrefWidth(520);
-        table.setMinWidth(360);
+        table.setPrefWidth(460);
+        table.setMinWidth(460);
         HBox.setHgrow(chart, Priority.ALWAYS);
         HBox body = new HBox(14, table, chart);
         VBox.setVgrow(body, Priority.ALWAYS);
@@ -73,7 +75,7 @@ final class HealthPane extends VBox {
 
     private static TableColumn<TrainingHealth.Row, Double> ratioColumn() {
         TableColumn<TrainingHealth.Row, Double> c = new TableColumn<>("log10 Δw/w");
-        c.setPrefWidth(100);
+        c.setPrefWidth(90);
         c.setSortable(false);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue().updateRatioLog10()));
         c.setCellFactory(col -> new TableCell<>() {

@@ -195,6 +195,7 @@ public final class InspectorView implements PageView {
         trialsProgress.progressProperty().bind(vm.trialsProgressProperty());
         trialsProgress.visibleProperty().bind(vm.trialsRunningProperty());
         trialsSummary.textProperty().bind(vm.trialsSummaryProperty());
+        trialsSummary.managedProperty().bind(vm.trialsSummaryProperty().isNotEmpty());
         trialsTable.setItems(vm.trials());
         insideTabs(context);
     }

@@ -107,18 +107,18 @@ public final class LensViewModel {
         summary.set(summary(r));
     }
 
-    /** "Expected 'e' (0x65): rank 1 from layer 2 on · p = 0.412 at the output". */
+    /** "Expected 'e' (0x65): the top choice from block 2 on · p = 0.4120 at the output". */
     static String summary(LogitLens.Result r) {
         var layers = r.layers();
         LogitLens.Layer out = layers.get(layers.size() - 1);
-        // the first layer from which the expected byte stays the top choice
+        // the first block from which on the expected byte stays the top choice
         int settled = -1;
         for (int i = layers.size() - 1; i >= 0 && layers.get(i).expectedRank() == 1; i--) settled = i;
-        String where = settled < 0 ? String.format(Locale.ROOT, "rank %d at the output", out.expectedRank())
+        String where = settled < 0 ? "rank " + out.expectedRank() + " of 256"
                 : settled == 0 ? "the top choice from the first block on"
                 : "the top choice from block " + settled + " on";
-        return String.format(Locale.ROOT, "Expected %s: %s · p = %.4f at the output", InspectorViewModel.describeByte(r.expected()),
-                where, out.expectedProbability());
+        return String.format(Locale.ROOT, "Expected %s: %s · p = %.4f at the output",
+                InspectorViewModel.describeByte(r.expected()), where, out.expectedProbability());
     }
 
     /** Row header: the block, the last one marked as the model's output. */
