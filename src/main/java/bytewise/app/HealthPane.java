@@ -49,10 +49,10 @@ final class HealthPane extends VBox {
         table.setPlaceholder(new Label("No health figures yet."));
         table.setItems(vm.rows());
         table.getColumns().setAll(List.of(
-                column("Layer", 50, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
-                column("Group", 125, r -> r.group().label()),
-                column("Grad norm", 86, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
-                column("Weight norm", 90, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
+                column("Layer", 52, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
+                column("Group", 118, r -> r.group().label()),
+                column("‖grad‖", 90, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
+                column("‖weight‖", 86, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
                 ratioColumn()));
         table.setPrefWidth(460);
         table.setMinWidth(460);
@@ -74,7 +74,7 @@ final class HealthPane extends VBox {
     }
 
     private static TableColumn<TrainingHealth.Row, Double> ratioColumn() {
-        TableColumn<TrainingHealth.Row, Double> c = new TableColumn<>("log10 Δw/w");
+        TableColumn<TrainingHealth.Row, Double> c = new TableColumn<>("log Δw/w");
         c.setPrefWidth(90);
         c.setSortable(false);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue().updateRatioLog10()));
