@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * never occur are faint dots). Axes are the two principal components with their variance shares.
  */
 final class EmbeddingMap extends CanvasPane {
-    private static final double LEFT = 34, RIGHT = 16, TOP = 12, BOTTOM = 34;
+    private static final double LEFT = 34, RIGHT = 16, TOP = 12, BOTTOM = 34, INSET = 14;
 
     private EmbeddingPca.Result pca;
     private Consumer<EmbeddingPca.Point> onHover = p -> { };
@@ -77,10 +77,11 @@ final class EmbeddingMap extends CanvasPane {
         topY = maxY; // y grows upwards on the map
         double spanX = Math.max(maxX - minX, 1e-12), spanY = Math.max(maxY - minY, 1e-12);
         double pw = w - LEFT - RIGHT, ph = h - TOP - BOTTOM;
-        sx = (pw - 16) / spanX;
-        sy = (ph - 16) / spanY;
-        cx = LEFT + 8;
-        cy = TOP + 8;
+        // inset by the largest point and a label's height, so nothing at the extremes is cut
+        sx = (pw - 2 * INSET - 14) / spanX;
+        sy = (ph - 2 * INSET) / spanY;
+        cx = LEFT + INSET;
+        cy = TOP + INSET;
         // axes through the origin (the mean embedding) and the frame
         g.setStroke(gridColor());
         g.setLineWidth(1);

@@ -23,7 +23,7 @@ final class HealthChart extends CanvasPane {
 
     HealthChart() {
         getStyleClass().add("health-chart");
-        setMinSize(260, 200);
+        setMinSize(200, 200);
         setPrefSize(440, 520);
     }
 
@@ -50,7 +50,7 @@ final class HealthChart extends CanvasPane {
         g.setTextBaseline(VPos.CENTER);
         g.setFill(textColor());
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("log10 ‖Δw‖ / ‖w‖ per tensor group (update size relative to the weights)", 0, 8);
+        g.fillText("log10 ‖Δw‖ / ‖w‖ per tensor group", 0, 8);
         y += 6;
         double top = y;
         g.setFont(Font.font(Math.min(11, row - 2)));
@@ -83,8 +83,10 @@ final class HealthChart extends CanvasPane {
         g.setLineDashes();
         g.setFill(OFF);
         g.setTextBaseline(VPos.TOP);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("1e-3 rule of thumb", rule + 4, y + 19);
+        // beside the line, on whichever side has room
+        boolean right = rule + 4 + 110 <= w;
+        g.setTextAlign(right ? TextAlignment.LEFT : TextAlignment.RIGHT);
+        g.fillText("1e-3 rule of thumb", right ? rule + 4 : rule - 4, y + 19);
 
         // activation RMS after each block
         y += 54;

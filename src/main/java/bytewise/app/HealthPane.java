@@ -49,13 +49,13 @@ final class HealthPane extends VBox {
         table.setPlaceholder(new Label("No health figures yet."));
         table.setItems(vm.rows());
         table.getColumns().setAll(List.of(
-                column("Layer", 52, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
-                column("Group", 118, r -> r.group().label()),
-                column("‖grad‖", 90, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
-                column("‖weight‖", 86, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
+                column("Block", 56, r -> r.layer() < 0 ? "—" : String.valueOf(r.layer())),
+                column("Group", 112, r -> r.group().label()),
+                column("‖grad‖", 88, r -> String.format(Locale.ROOT, "%.3e", r.gradNorm())),
+                column("‖weight‖", 84, r -> String.format(Locale.ROOT, "%.3f", r.weightNorm())),
                 ratioColumn()));
-        table.setPrefWidth(460);
-        table.setMinWidth(460);
+        table.setPrefWidth(480);
+        table.setMinWidth(440);
         HBox.setHgrow(chart, Priority.ALWAYS);
         HBox body = new HBox(14, table, chart);
         VBox.setVgrow(body, Priority.ALWAYS);
@@ -75,7 +75,7 @@ final class HealthPane extends VBox {
 
     private static TableColumn<TrainingHealth.Row, Double> ratioColumn() {
         TableColumn<TrainingHealth.Row, Double> c = new TableColumn<>("log Δw/w");
-        c.setPrefWidth(90);
+        c.setPrefWidth(86);
         c.setSortable(false);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue().updateRatioLog10()));
         c.setCellFactory(col -> new TableCell<>() {
