@@ -83,7 +83,11 @@ class HealthViewModelTest {
             TrainConfig tc = tiny.training().toBuilder().steps(20).evalEvery(10).evalWindows(8).threads(1).build();
             session.settings.set(new Preset("tiny", tiny.description(), tiny.model(), tc));
             session.corpus.set(TestData.proseCorpus(20_000, 1));
+            java.util.List<Long> published = new java.util.ArrayList<>();
+            session.modelStep.addListener((o, a, b) -> published.add(b.longValue()));
             context.training.train(); // runs to the end on this thread
+            // the weights reach the inference views (the embedding map) at each evaluation, not only every few seconds
+            assertTrue(published.contains(10L), "published at the evaluation of step 10: " + published);
             HealthViewModel vm = context.training.health;
             assertEquals(20, vm.reportProperty().get().step(), "the last report, at step 20");
             assertEquals(5 * tiny.model().nLayer() + 3, vm.rows().size());
