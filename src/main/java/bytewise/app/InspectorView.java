@@ -11,6 +11,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.Tab;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -51,8 +52,13 @@ public final class InspectorView implements PageView {
     @FXML private ProgressBar trialsProgress;
     @FXML private TableView<SanityResult> trialsTable;
     @FXML private ScrollPane barsScroll, stripScroll;
+    @FXML private javafx.scene.control.TabPane inspectorTabs;
+    @FXML private javafx.scene.control.Tab nextByteTab;
 
     private InspectorViewModel vm;
+    private AttentionViewModel attention;
+    private LensViewModel lens;
+    private EmbeddingViewModel embeddings;
     // bidirectional bindings hold weak references: keep the adapters alive
     private ObjectProperty<Integer> ctxObj, kObj, trialsObj;
     private ObjectProperty<Long> seedObj;
@@ -189,7 +195,55 @@ public final class InspectorView implements PageView {
         trialsProgress.progressProperty().bind(vm.trialsProgressProperty());
         trialsProgress.visibleProperty().bind(vm.trialsRunningProperty());
         trialsSummary.textProperty().bind(vm.trialsSummaryProperty());
+        trialsSummary.managedProperty().bind(vm.trialsSummaryProperty().isNotEmpty());
         trialsTable.setItems(vm.trials());
+        insideTabs(context);
+    }
+
+    /**
+     * The inside-the-model tabs: attention maps and the logit lens at the page's offset and context,
+     * and the byte-embedding map. Each computes only while its tab is showing.
+     */
+    private void insideTabs(AppContext context) {
+        Session session = context.session;
+        attention = new AttentionViewModel(context.executor);
+        lens = new LensViewModel(context.executor);
+        embeddings = new EmbeddingViewModel(context.executor);
+        Tab attentionTab = new Tab("Attention", new AttentionPane(attention));
+        Tab lensTab = new Tab("Logit lens", new LensPane(lens));
+        Tab embeddingTab = new Tab("Embeddings", new EmbeddingPane(embeddings));
+        attentionTab.setId("attentionTab");
+        lensTab.setId("lensTab");
+        embeddingTab.setId("embeddingTab");
+        inspectorTabs.getTabs().addAll(attentionTab, lensTab, embeddingTab);
+        nextByteTab.setId("nextByteTab");
+        var shown = root.sceneProperty().isNotNull();
+        vm.active.unbind();
+        vm.active.bind(shown.and(nextByteTab.selectedProperty()));
+        attention.active.bind(shown.and(attentionTab.selectedProperty()));
+        lens.active.bind(shown.and(lensTab.selectedProperty()));
+        embeddings.active.bind(shown.and(embeddingTab.selectedProperty()));
+        // the offset and context follow the page's controls (clamped there); model and data the session's
+        attention.contextLength.bind(vm.contextLength);
+        lens.contextLength.bind(vm.contextLength);
+        attention.offset.bind(vm.offset);
+        lens.offset.bind(vm.offset);
+        for (var m : List.of(attention.model, lens.model, embeddings.model)) m.bind(session.model);
+        for (var c : List.of(attention.corpus, lens.corpus, embeddings.corpus)) c.bind(session.corpus);
+        embeddings.modelStep.bind(session.modelStep);
+    }
+
+    /** The tabs' view-models (for tests). */
+    AttentionViewModel attentionModel() {
+        return attention;
+    }
+
+    LensViewModel lensModel() {
+        return lens;
+    }
+
+    EmbeddingViewModel embeddingModel() {
+        return embeddings;
     }
 
     /** The view model (for tests and the shell). */

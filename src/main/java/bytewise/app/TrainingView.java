@@ -201,6 +201,27 @@ public final class TrainingView implements PageView {
         rebuildRunToggles();
         redraw();
         drawSchedule();
+        installHealthTab();
+    }
+
+    /**
+     * Puts the loss chart's card in a "Loss" tab and adds a "Health" tab beside it (per-layer
+     * gradient and weight norms, update/weight ratios, activation RMS, clipped steps).
+     */
+    private void installHealthTab() {
+        javafx.scene.Parent card = chartStack.getParent();
+        HBox row = (HBox) card.getParent();
+        javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
+        tabs.setId("trainingTabs");
+        tabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setMinWidth(0);
+        HBox.setHgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
+        row.getChildren().set(row.getChildren().indexOf(card), tabs);
+        javafx.scene.control.Tab loss = new javafx.scene.control.Tab("Loss", card);
+        javafx.scene.control.Tab health = new javafx.scene.control.Tab("Health", new HealthPane(training.health));
+        loss.setId("lossTab");
+        health.setId("healthTab");
+        tabs.getTabs().setAll(loss, health);
     }
 
     private static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {

@@ -65,6 +65,8 @@ public final class TrainingViewModel {
     private final TaskExecutor executor;
     public final RunHistory history;
     public final CheckpointActions checkpoints;
+    /** The run's training health (the Training page's health tab). */
+    public final HealthViewModel health = new HealthViewModel();
 
     private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(this, "state", RunState.IDLE);
     private final BooleanBinding active = Bindings.createBooleanBinding(() -> state.get().active(), state);
@@ -175,6 +177,7 @@ public final class TrainingViewModel {
         runSeqLen = preset.model().seqLen();
         alert.set("");
         overfitNotice.set("");
+        health.reset();
         tpsEma = Double.NaN;
         long startStep = from == null ? 0 : from.state().step();
         RunData prev = history.current.get();
@@ -303,12 +306,15 @@ public final class TrainingViewModel {
                     session.message.set("Autosaved " + c.prefix() + " at step " + session.runStep.get());
                 }
                 case RunEvent.RecordingStopped r -> session.message.set("Autosave failed: " + r.message());
+                case RunEvent.Health h -> health.apply(h.report());
                 case RunEvent.Diverged d -> { } // the Finished event that follows says so
                 case RunEvent.Failed f -> end = f;
                 case RunEvent.Finished f -> end = f;
             }
         }
         if (lastStep != null) showStep(lastStep, data);
+        // an evaluation's weights go to the viewers too (the embedding map moves at each evaluation)
+        if (lastSampleSnap != null && (lastPub == null || lastSampleSnap.step() > lastPub.step())) lastPub = lastSampleSnap;
         if (lastPub != null) {
             session.model.set(lastPub.model());
             session.modelStep.set(lastPub.step());

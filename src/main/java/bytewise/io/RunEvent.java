@@ -5,6 +5,7 @@ import bytewise.train.EvalMetrics;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
 import bytewise.train.Trainer;
+import bytewise.train.TrainingHealth;
 
 import java.nio.file.Path;
 
@@ -19,6 +20,9 @@ public sealed interface RunEvent {
     record Step(StepMetrics metrics) implements RunEvent {}
 
     record Eval(EvalMetrics metrics) implements RunEvent {}
+
+    /** Training health measured after a step (every {@link TrainingRun#HEALTH_EVERY} steps by default). */
+    record Health(TrainingHealth.Report report) implements RunEvent {}
 
     /** A checkpoint was written at {@code prefix} (autosave, or the run's last step). */
     record CheckpointSaved(Path prefix, long step) implements RunEvent {}

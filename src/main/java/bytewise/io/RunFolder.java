@@ -5,6 +5,7 @@ import bytewise.model.ModelConfig;
 import bytewise.train.EvalMetrics;
 import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
+import bytewise.train.TrainingHealth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.io.BufferedWriter;
@@ -198,20 +199,49 @@ public final class RunFolder {
 
     /** Opens metrics.csv for appending (writing the header to a new file). */
     public BufferedWriter openMetrics() {
-        Path p = dir.resolve("metrics.csv");
+        return openCsv("metrics.csv", METRICS_HEADER);
+    }
+
+    /**
+     * health.csv: a run's training health (see {@link #healthRows}), appended to like metrics.csv.
+     * Each measured step writes one row per tensor group (gradient, weight norms and log10
+     * update/weight ratio), then one {@code block.output} row per block (the residual stream's RMS);
+     * every row carries the share of steps clipped since the previous measured step.
+     */
+    public BufferedWriter openHealth() {
+        return openCsv("health.csv", HEALTH_HEADER);
+    }
+
+    public static final String HEALTH_HEADER =
+            "step,layer,group,grad_norm,weight_norm,update_ratio_log10,activation_rms,clipped_share";
+
+    /** The rows of health.csv for one report; a figure a row does not have is left empty. */
+    public static List<String> healthRows(TrainingHealth.Report r) {
+        List<String> out = new ArrayList<>(r.rows().size() + r.activationRms().length);
+        String clipped = String.format(Locale.ROOT, "%.4f", r.clippedShare());
+        for (TrainingHealth.Row row : r.rows())
+            out.add(String.format(Locale.ROOT, "%d,%d,%s,%.6e,%.6e,%.4f,,%s", r.step(), row.layer(), row.group().label(),
+                    row.gradNorm(), row.weightNorm(), row.updateRatioLog10(), clipped));
+        for (int l = 0; l < r.activationRms().length; l++)
+            out.add(String.format(Locale.ROOT, "%d,%d,block.output,,,,%.6e,%s", r.step(), l, r.activationRms()[l], clipped));
+        return out;
+    }
+
+    private BufferedWriter openCsv(String name, String header) {
+        Path p = dir.resolve(name);
         try {
             boolean fresh = !Files.exists(p) || Files.size(p) == 0;
             BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             if (fresh) {
-                w.write(METRICS_HEADER);
+                w.write(header);
                 w.newLine();
             } else if (!endsWithNewline(p)) {
                 w.newLine(); // a crash tore the last line: start clean after it
             }
             return w;
         } catch (IOException e) {
-            throw new BytewiseException("cannot write metrics in " + dir + ": " + e.getMessage(), e);
+            throw new BytewiseException("cannot write " + name + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import bytewise.train.EvalMetrics;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
 import bytewise.train.Trainer;
+import bytewise.train.TrainingHealth;
 import bytewise.train.TrainingListener;
 
 import java.io.BufferedWriter;
@@ -13,7 +14,8 @@ import java.io.UncheckedIOException;
 /**
  * Records a run into its {@link RunFolder} from the training thread: a metrics row per step and
  * evaluation, a checkpoint every {@code autosaveEvery} steps (keeping the last {@code keepLast}),
- * the best checkpoint by validation loss, and a final checkpoint when the run ends. Checkpoints are
+ * the best checkpoint by validation loss, a final checkpoint when the run ends, and the training
+ * health reports (health.csv, opened at the first report). Checkpoints are
  * taken between steps with {@link Trainer#capture()}, so weights and optimizer state match.
  */
 public final class RunRecorder implements TrainingListener, AutoCloseable {
@@ -22,6 +24,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final int autosaveEvery, keepLast;
     private final String dataName, dataSha256;
     private final BufferedWriter metrics;
+    private BufferedWriter health;
     private Float best;
     private long lastSaved = -1;
 
@@ -46,6 +49,19 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     public void onStep(StepMetrics m) {
         row(RunFolder.stepRow(m));
         if (autosaveEvery > 0 && m.step() % autosaveEvery == 0) saveStep();
+    }
+
+    @Override
+    public void onHealth(TrainingHealth.Report r) {
+        if (health == null) health = folder.openHealth();
+        try {
+            for (String line : RunFolder.healthRows(r)) {
+                health.write(line);
+                health.newLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -96,6 +112,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private void flush() {
         try {
             metrics.flush();
+            if (health != null) health.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,6 +122,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     public void close() {
         try {
             metrics.close();
+            if (health != null) health.close();
         } catch (IOException ignored) {
             // nothing more to save
         }

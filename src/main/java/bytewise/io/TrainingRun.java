@@ -7,6 +7,7 @@ import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
 import bytewise.train.Trainer;
+import bytewise.train.TrainingHealth;
 import bytewise.train.TrainingListener;
 import bytewise.train.TrainingState;
 
@@ -45,8 +46,16 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Default cadence of the training-health measurement, in steps: often enough for a live panel
+     * and a useful health.csv, rare enough that its cost (a weight copy and one pass over weights and
+     * gradients) stays far under 1% of training time.
+     */
+    public static final int HEALTH_EVERY = 10;
+
     private final Gpt model;
     private final TrainingState resume;
+    private int healthEvery = HEALTH_EVERY;
     private final Split split;
     private final TrainConfig config;
     private Split replay;
@@ -82,6 +91,12 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Measures training health every {@code steps} steps (0 = off), reported as {@link RunEvent.Health} and recorded in health.csv. */
+    public TrainingRun healthEvery(int steps) {
+        this.healthEvery = steps;
+        return this;
+    }
+
     public TrainConfig config() {
         return config;
     }
@@ -92,6 +107,7 @@ public final class TrainingRun {
         boolean reported = false;
         try (Trainer tr = new Trainer(model, split, config, resume, replay, replayFraction)) {
             trainer = tr;
+            tr.measureHealthEvery(healthEvery);
             if (pauseRequested) tr.pause();
             if (cancelRequested) tr.cancel();
             RunFolder folder = recording == null ? null : folder(tr);
@@ -177,6 +193,12 @@ public final class TrainingRun {
             if (recording && every > 0 && m.step() % every == 0)
                 sink.accept(new RunEvent.CheckpointSaved(recorder.folder().checkpointPrefix(m.step()), m.step()));
             if (publishing() && System.nanoTime() - lastPublish >= publishSeconds * 1e9) publish(m.step(), false);
+        }
+
+        @Override
+        public void onHealth(TrainingHealth.Report r) {
+            sink.accept(new RunEvent.Health(r));
+            record(() -> recorder.onHealth(r));
         }
 
         @Override

@@ -127,6 +127,19 @@ public final class ForwardBackward {
         return grads;
     }
 
+    /**
+     * Root mean square of the residual stream after block {@code layer} in the last forward, over
+     * every position and channel of its windows: how large the activations the next block reads are.
+     */
+    public double residualRms(int layer) {
+        if (layer < 0 || layer >= L) throw new IllegalArgumentException("layer " + layer + " outside 0.." + (L - 1));
+        int rows = batch * seq, off = layer * maxBatch * T * C;
+        if (rows == 0) return Double.NaN;
+        double s = 0;
+        for (int i = off, end = off + rows * C; i < end; i++) s += (double) residual3[i] * residual3[i];
+        return Math.sqrt(s / ((double) rows * C));
+    }
+
     public WorkerPool pool() {
         return pool;
     }

@@ -34,6 +34,11 @@ public final class Trainer implements AutoCloseable {
     private volatile boolean paused, cancelled;
     private long step, tokens;
     private float lastLoss = Float.NaN;
+    // training health, measured every healthEvery steps (0 = off); see measureHealthEvery
+    private int healthEvery;
+    private TrainingHealth health;
+    private float[] healthPrevious;
+    private int clippedSinceReport, stepsSinceReport;
 
     public Trainer(Gpt model, Split split, TrainConfig cfg, TrainingState resume) {
         this(model, split, cfg, resume, null, 0);
@@ -96,6 +101,23 @@ public final class Trainer implements AutoCloseable {
         return lastLoss;
     }
 
+    /**
+     * Measures {@link TrainingHealth} every {@code every} steps (0 = never) and reports it through
+     * {@link TrainingListener#onHealth} after that step's {@code onStep}: per tensor group the
+     * gradient (after clipping), weight and update norms, the residual stream's RMS after each block,
+     * and how many steps since the last report were clipped. A measured step costs one copy of the
+     * weights and one pass over weights and gradients; the others cost nothing. Call before {@link #run}.
+     */
+    public Trainer measureHealthEvery(int every) {
+        if (every < 0) throw new BytewiseException("health cadence must be at least 0, got " + every);
+        healthEvery = every;
+        if (every > 0 && health == null) {
+            health = new TrainingHealth(model.config());
+            healthPrevious = new float[model.params().length];
+        }
+        return this;
+    }
+
     /** Runs steps until {@code cfg.steps()} are done, the run is cancelled, or it diverges. */
     public RunOutcome run(TrainingListener listener) {
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
@@ -137,6 +159,10 @@ public final class Trainer implements AutoCloseable {
                         + ": " + what + "; the weights were not updated. Resume from the last checkpoint with a lower"
                         + " learning rate (now " + cfg.lr() + ")");
             }
+            stepsSinceReport++;
+            if (cfg.gradClip() > 0 && norm > cfg.gradClip()) clippedSinceReport++;
+            boolean healthNow = healthEvery > 0 && (step + 1) % healthEvery == 0;
+            if (healthNow) System.arraycopy(model.params(), 0, healthPrevious, 0, healthPrevious.length);
             synchronized (paramLock) {
                 adam.step(model.params(), fb.grads(), lr, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(),
                         step + 1, pool);
@@ -147,6 +173,7 @@ public final class Trainer implements AutoCloseable {
             long t1 = System.nanoTime();
             l.onStep(new StepMetrics(step, cfg.steps(), tokens, loss, lr, norm, (double) B * T * 1e9 / (t1 - t0),
                     (t1 - started) / 1e9));
+            if (healthNow) l.onHealth(measureHealth());
             boolean evalNow = (cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) || step == cfg.steps();
             if (evalNow && validation != null && validation.windows() > 0) {
                 float val = evaluate();
@@ -154,6 +181,16 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new RunOutcome(RunOutcome.Status.COMPLETED, step, "completed");
+    }
+
+    private TrainingHealth.Report measureHealth() {
+        health.measure(model.params(), fb.grads(), healthPrevious);
+        double[] rms = new double[model.config().nLayer()];
+        for (int i = 0; i < rms.length; i++) rms[i] = fb.residualRms(i);
+        TrainingHealth.Report r = health.report(step, rms, clippedSinceReport, stepsSinceReport);
+        clippedSinceReport = 0;
+        stepsSinceReport = 0;
+        return r;
     }
 
     /** Mean cross-entropy over the fixed validation windows (NaN when there is no validation part). */

@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import bytewise.model.ParameterLayout;
 
+import java.util.List;
+
 /**
  * Per-step health figures of a training run, per layer and tensor group: the gradient's L2 norm,
  * the weights' L2 norm, and log10 of the update-to-weight ratio ‖Δw‖ / ‖w‖ (around −3 is the usual
@@ -187,5 +189,33 @@ public final class TrainingHealth {
      */
     public double updateRatioLog10(int row) {
         return 0.5 * Math.log10(updateSq[row] / weightSq[row]);
+    }
+
+    /** One row of a {@link Report}: a tensor group's figures at the report's step. */
+    public record Row(String name, int layer, Group group, double gradNorm, double weightNorm, double updateRatioLog10) {}
+
+    /**
+     * An immutable copy of the last measured step, for other threads: the rows, the RMS of the
+     * residual stream after each block ({@code activationRms[l]}, over the step's batch), and how
+     * many of the {@code windowSteps} steps since the previous report had their gradient clipped.
+     */
+    public record Report(long step, List<Row> rows, double[] activationRms, int clippedSteps, int windowSteps) {
+        public Report {
+            rows = List.copyOf(rows);
+            activationRms = activationRms.clone();
+        }
+
+        /** Share of the window's steps whose gradient norm was over the clip threshold (0 for an empty window). */
+        public double clippedShare() {
+            return windowSteps == 0 ? 0 : (double) clippedSteps / windowSteps;
+        }
+    }
+
+    /** The last measured step as a {@link Report}. */
+    public Report report(long step, double[] activationRms, int clippedSteps, int windowSteps) {
+        List<Row> out = new java.util.ArrayList<>(rows);
+        for (int r = 0; r < rows; r++)
+            out.add(new Row(name(r), layer[r], group[r], gradNorm(r), weightNorm(r), updateRatioLog10(r)));
+        return new Report(step, out, activationRms, clippedSteps, windowSteps);
     }
 }

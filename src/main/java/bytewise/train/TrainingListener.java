@@ -10,6 +10,9 @@ public interface TrainingListener {
 
     default void onEval(EvalMetrics m) {}
 
+    /** Training health of a step, when the trainer measures it (see {@link Trainer#measureHealthEvery}). */
+    default void onHealth(TrainingHealth.Report r) {}
+
     /** Called once when the run ends, however it ends. */
     default void onFinish(RunOutcome outcome) {}
 }

@@ -157,4 +157,24 @@ class ForwardTraceTest {
         assertThrows(BytewiseException.class, () -> AttentionMaps.at(m, TEXT, 0, 17));
         assertThrows(BytewiseException.class, () -> ForwardTrace.run(m, new int[]{1, 300}, 2));
     }
+
+    /** The training health's activation RMS (ForwardBackward's residual stream) equals the trace's, block by block. */
+    @Test
+    void residualRmsOfTheTrainingForwardMatchesTheTrace() {
+        Gpt m = perturbed(CFG, 9);
+        int T = CFG.seqLen();
+        int[] x = context(100, T), y = context(101, T);
+        try (bytewise.kernels.WorkerPool pool = new bytewise.kernels.WorkerPool(1)) {
+            bytewise.model.ForwardBackward fb = new bytewise.model.ForwardBackward(m, 1, pool);
+            fb.forward(x, y, 1);
+            ForwardTrace tr = ForwardTrace.run(m, x, T);
+            for (int l = 0; l < CFG.nLayer(); l++) {
+                double s = 0;
+                for (int t = 0; t < T; t++) for (double v : tr.residual(l + 1, t)) s += v * v;
+                double rms = Math.sqrt(s / (T * CFG.dModel()));
+                assertEquals(rms, fb.residualRms(l), 1e-5 * rms, "block " + l);
+            }
+            assertNotEquals(fb.residualRms(0), fb.residualRms(1), "each block has its own figure");
+        }
+    }
 }
