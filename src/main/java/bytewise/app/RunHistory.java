@@ -101,7 +101,7 @@ public final class RunHistory {
         List<PastRun> out = new ArrayList<>();
         for (RunFolder f : RunFolder.list(Workspace.runs())) {
             try {
-                out.add(new PastRun(f, f.info()));
+                out.add(new PastRun(f, f.checkedInfo())); // running without a live owner: interrupted
             } catch (RuntimeException unreadable) {
                 // a damaged run.json hides that run, never the list
             }
