@@ -174,8 +174,7 @@ public final class MainView {
                 item("Past runs…", shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), this::showRuns),
                 recentMenu,
                 new SeparatorMenuItem(),
-                item("Export metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
-                item("Export chart PNG…", null, this::exportPng),
+                exportMenu(),
                 new SeparatorMenuItem(),
                 item("Quit", shortcut(KeyCode.Q), this::quit));
         MenuItem train = item("Train", null, training::train);
@@ -291,12 +290,55 @@ public final class MainView {
         else dv.openDialog();
     }
 
+    /** Every format the command line's --load reads; the file's first bytes decide, not its name. */
+    static final FileChooser.ExtensionFilter[] MODEL_FILTERS = {
+            new FileChooser.ExtensionFilter("All model files", "*.json", "*.bin", "*.safetensors", "*.gguf"),
+            new FileChooser.ExtensionFilter("Bytewise checkpoint (NAME.json + NAME.bin)", "*.json", "*.bin"),
+            new FileChooser.ExtensionFilter("llm.c checkpoint", "*.bin"),
+            new FileChooser.ExtensionFilter("safetensors (Hugging Face GPT-2)", "*.safetensors"),
+            new FileChooser.ExtensionFilter("GGUF (llama.cpp)", "*.gguf"),
+            new FileChooser.ExtensionFilter("Any file", "*")};
+
     private void openCheckpoint() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open checkpoint (NAME.json or NAME.bin)");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Bytewise checkpoint", "*.json", "*.bin"));
+        fc.setTitle("Open checkpoint or model (Bytewise, llm.c, safetensors, GGUF)");
+        fc.getExtensionFilters().addAll(MODEL_FILTERS);
         File f = fc.showOpenDialog(window());
         if (f != null) training.checkpoints.open(f.toPath());
+    }
+
+    /** File ▸ Export: the run's metrics and chart, and the model in every format the command line writes. */
+    private Menu exportMenu() {
+        Menu m = new Menu("Export");
+        m.setId("menu-export");
+        m.getItems().addAll(
+                item("Metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
+                item("Chart PNG…", null, this::exportPng),
+                new SeparatorMenuItem());
+        for (ModelExport.Kind k : ModelExport.Kind.values()) {
+            MenuItem it = item("Model as " + k.title + "…", null, () -> exportModel(k));
+            it.setId("export-" + k.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            it.disableProperty().bind(session.model.isNull());
+            m.getItems().add(it);
+        }
+        return m;
+    }
+
+    private void exportModel(ModelExport.Kind kind) {
+        ModelExport ex = training.exports;
+        File target;
+        if (kind.folder) {
+            javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+            dc.setTitle("Export " + kind.title + ": choose or create an empty folder");
+            target = dc.showDialog(window());
+        } else {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export " + kind.title);
+            fc.setInitialFileName(ex.suggestedName(kind));
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind.title, "*." + kind.extension));
+            target = fc.showSaveDialog(window());
+        }
+        if (target != null) ex.export(kind, target.toPath(), null);
     }
 
     /** Lists the runs in the workspace; opening one shows its curves and loads its newest checkpoint. */

@@ -65,6 +65,8 @@ public final class TrainingViewModel {
     private final TaskExecutor executor;
     public final RunHistory history;
     public final CheckpointActions checkpoints;
+    /** File ▸ Export ▸ the model in another format. */
+    public final ModelExport exports;
 
     private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(this, "state", RunState.IDLE);
     private final BooleanBinding active = Bindings.createBooleanBinding(() -> state.get().active(), state);
@@ -110,6 +112,7 @@ public final class TrainingViewModel {
         this.executor = executor;
         this.history = new RunHistory(executor);
         this.checkpoints = new CheckpointActions(session, executor, this);
+        this.exports = new ModelExport(session, executor, this);
         session.trainBlockedReason.bind(Bindings.createStringBinding(() -> {
             if (state.get().active()) return "a run is in progress";
             if (session.corpus.get() == null) return "open a dataset first";
