@@ -71,6 +71,14 @@ public final class CheckpointActions {
      * carries weights only: Train fine-tunes them from step 0 with the session's settings).
      */
     public BackgroundTask<Checkpoint> open(Path path) {
+        return open(path, null);
+    }
+
+    /**
+     * Opens as {@link #open(Path)}; {@code inRun} (when not null) is told the checkpoint belongs to a
+     * recorded run that Train continues, else Train will start a new run from it.
+     */
+    BackgroundTask<Checkpoint> open(Path path, java.util.function.Consumer<Checkpoint> inRun) {
         return BackgroundTask.wrap(() -> ModelFiles.loadAny(path)).onSuccess(ck -> {
             if (training.active().get()) {
                 session.message.set("Stop the current run before opening a checkpoint");
@@ -79,6 +87,7 @@ public final class CheckpointActions {
             ModelFiles.Format format = ModelFiles.detect(path);
             if (format != ModelFiles.Format.BYTEWISE) {
                 adoptWeights(ck, format, path);
+                training.forgetContinuedRun();
                 return;
             }
             Path prefix = Checkpoint.prefixOf(path.toAbsolutePath());
@@ -92,6 +101,8 @@ public final class CheckpointActions {
             String data = ck.dataName() == null ? "" : " (trained on " + ck.dataName() + ")";
             session.message.set("Opened checkpoint " + Checkpoint.prefixOf(path).getFileName() + " at step "
                     + ck.state().step() + data + "; Train continues from it");
+            if (inRun != null) inRun.accept(ck);
+            else training.forgetContinuedRun();
         }).onFailure(this::report).executeWith(executor);
     }
 

@@ -129,9 +129,10 @@ public final class RunHistory {
         }).onFailure(onFailure).executeWith(executor);
     }
 
-    private static RunData read(RunFolder folder, int color) {
+    static RunData read(RunFolder folder, int color) {
         RunFolder.Info info = folder.info();
-        RunData data = new RunData(folder.dir().getFileName().toString(), color, info.training(), 0, 0);
+        RunData data = new RunData(info.label() != null ? info.label() : folder.dir().getFileName().toString(), color,
+                info.training(), 0, 0);
         for (RunFolder.Metric m : folder.readMetrics()) {
             if (m.kind().equals("step")) {
                 data.add(new StepMetrics(m.step(), info.training().steps(), m.tokens(), (float) m.loss(), m.lr(),
