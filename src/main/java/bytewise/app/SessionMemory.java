@@ -92,7 +92,7 @@ final class SessionMemory {
             boolean dataThere = l.dataFile != null && Files.isRegularFile(Path.of(l.dataFile));
             if (l.dataFile != null && !dataThere) missing = "data file " + l.dataFile;
             if (run != null) { // the run reopens its own data; the session's file only if the run's is not found
-                openRun(run, settings, l.continueTraining, dataThere ? Path.of(l.dataFile) : null);
+                openRun(run, settings, l, dataThere ? Path.of(l.dataFile) : null);
             } else if (dataThere) {
                 context.dataset.open(Path.of(l.dataFile));
             } else {
@@ -108,7 +108,7 @@ final class SessionMemory {
     }
 
     /** The run opens with its data; the settings the user had (a longer schedule, say) win over the checkpoint's. */
-    private void openRun(RunFolder folder, Preset settings, boolean continueTraining, Path dataFile) {
+    private void openRun(RunFolder folder, Preset settings, StudioPrefs.LastSession l, Path dataFile) {
         RunFolder.Info info;
         try {
             info = folder.checkedInfo();
@@ -123,7 +123,8 @@ final class SessionMemory {
             }
             Preset now = context.session.settings.get();
             if (settings != null && now != null && settings.model().equals(now.model())) context.session.settings.set(settings);
-            context.training.continueTraining.set(continueTraining);
+            context.training.continueTraining.set(l.continueTraining);
+            if (l.valFraction > 0 && l.valFraction < 1) context.session.valFraction.set(l.valFraction);
         });
         if (opening == null) context.dataset.openSample();
     }
