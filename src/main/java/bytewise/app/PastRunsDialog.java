@@ -111,7 +111,7 @@ final class PastRunsDialog {
 
         settings.setId("runs-settings");
         settings.setPlaceholder(new Label("Select runs and press Compare"));
-        settings.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        settings.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY); // a column per run: scroll, never squeeze
         settings.setRowFactory(tv -> new TableRow<>() {
             @Override
             protected void updateItem(PastRunsViewModel.SettingRow r, boolean empty) {
@@ -122,7 +122,7 @@ final class PastRunsDialog {
         });
         chart.setMinSize(300, 200);
         SplitPane compareSplit = new SplitPane(chart, settings);
-        compareSplit.setDividerPositions(0.55);
+        compareSplit.setDividerPositions(0.5);
         Label compareHint = new Label("Solid: training loss · dashed with dots, in each run's second colour: validation loss · highlighted rows: settings that differ");
         compareHint.getStyleClass().add("muted");
         compareBox.getChildren().setAll(compareHint, compareSplit);
@@ -131,10 +131,16 @@ final class PastRunsDialog {
         compareBox.setVisible(false);
         compareBox.setManaged(false);
 
-        SplitPane main = new SplitPane(top, compareBox);
+        // the comparison joins below the table when there is one to show (never an empty pane)
+        SplitPane main = new SplitPane(top);
         main.setOrientation(Orientation.VERTICAL);
-        main.setDividerPositions(0.42);
-        Scene scene = new Scene(main, 1080, 720);
+        compareBox.visibleProperty().addListener((o, a, shown) -> {
+            if (shown && !main.getItems().contains(compareBox)) {
+                main.getItems().add(compareBox);
+                main.setDividerPositions(0.36);
+            }
+        });
+        Scene scene = new Scene(main, 1180, 740);
         if (styled != null) scene.getStylesheets().setAll(styled.getStylesheets());
         stage.setScene(scene);
         stage.setTitle("Past runs");
@@ -203,13 +209,15 @@ final class PastRunsDialog {
         settings.getColumns().clear();
         TableColumn<PastRunsViewModel.SettingRow, String> name = new TableColumn<>("Setting");
         name.setCellValueFactory(cd -> new SimpleStringProperty(cd.getValue().setting()));
-        name.setPrefWidth(140);
+        name.setPrefWidth(150);
+        name.setMinWidth(120);
         settings.getColumns().add(name);
         for (int i = 0; i < rows.size(); i++) {
             int k = i;
             TableColumn<PastRunsViewModel.SettingRow, String> c = new TableColumn<>(rows.get(i).name());
             c.setCellValueFactory(cd -> new SimpleStringProperty(cd.getValue().values().get(k)));
-            c.setPrefWidth(130);
+            c.setPrefWidth(rows.size() <= 2 ? 170 : 140);
+            c.setMinWidth(100);
             c.setGraphic(TrainingView.swatches(i));
             c.setCellFactory(col -> new TableCell<>() {
                 @Override

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class StudioApp extends Application {
     /** The window's minimum size. */
-    public static final double MIN_WIDTH = 1024, MIN_HEIGHT = 680;
+    public static final double MIN_WIDTH = 1240, MIN_HEIGHT = 720;
     private static volatile StudioApp last;
 
     private Session session;

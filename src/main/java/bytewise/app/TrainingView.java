@@ -140,7 +140,7 @@ public final class TrainingView implements PageView {
             if (!v.equals(autosaveSpinner.getValue())) autosaveSpinner.getValueFactory().setValue(v.intValue());
         });
         autosaveSpinner.setTooltip(new Tooltip("Write a checkpoint into " + Workspace.root().resolve("runs")
-                + "/<time>-<preset>/ every this many steps (0 = off)."));
+                + "/<time>-<preset>/ every this many steps, and at least every minute (0 = every minute only); the latest one is kept, with the best."));
         continueCheck.selectedProperty().bindBidirectional(training.continueTraining);
         continueCheck.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
         continueCheck.textProperty().bind(Bindings.createStringBinding(() -> training.resumePoint.get() == null
@@ -253,6 +253,8 @@ public final class TrainingView implements PageView {
         dataRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         dataRow.visibleProperty().bind(training.dataConflict().isNotEmpty().and(training.active().not()));
         dataRow.managedProperty().bind(dataRow.visibleProperty());
+        // banners wrap to as many lines as their text needs: never cut short, whatever the width
+        for (Label l : List.of(blockedLabel, alertLabel, overfitLabel, summary)) l.setMinHeight(Region.USE_PREF_SIZE);
         int at = root.getChildren().indexOf(blockedLabel);
         root.getChildren().add(at + 1, dataRow);
         root.getChildren().add(at, summaryRow);

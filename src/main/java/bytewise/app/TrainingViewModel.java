@@ -429,6 +429,9 @@ public final class TrainingViewModel {
         return history.open(folder, prefix -> {
             if (prefix != null) checkpoints.open(prefix, ck -> {
                 continueRun(folder.dir(), ck.dataName(), ck.dataSha256());
+                // a finished run shows what it did, and offers to go on
+                boolean done = ck.training() != null && ck.state().step() >= ck.training().steps();
+                summary.set(done ? summarize(history.current.get()) : "");
                 if (then != null) then.run();
             });
             else session.message.set("Run " + folder.dir().getFileName() + " has curves but no checkpoint to open");
@@ -446,6 +449,8 @@ public final class TrainingViewModel {
         state.set(RunState.IDLE);
         session.runStep.set(snapshot.state().step());
         session.runTotalSteps.set(tc.steps());
+        progress.set(tc.steps() <= 0 ? 0 : Math.min(1, (double) snapshot.state().step() / tc.steps()));
+        summary.set("");
     }
 
     /** Generates a short sample from {@code model} in the background (one at a time; the newest wins). */

@@ -236,4 +236,60 @@ class StudioSessionTest {
         assertEquals(Page.TRAINING, fx(s.page::get));
         assertFalse(fx(() -> d.stage.isShowing()), "the window closes on Open");
     }
+
+    /** Labels, buttons and menus whose text the skin cut short ("…") among the showing, laid-out nodes under {@code n}. */
+    private static void clipped(javafx.scene.Parent n, List<String> out) {
+        for (Node c : n.getChildrenUnmodifiable()) {
+            if (!c.isVisible() || c instanceof javafx.scene.control.ScrollPane || c instanceof javafx.scene.control.TableView
+                    || c instanceof javafx.scene.control.ListView || c instanceof javafx.scene.control.TextInputControl) continue;
+            if (c instanceof javafx.scene.control.Labeled l && l.getText() != null && !l.getText().isEmpty()
+                    && !(c.getParent() instanceof javafx.scene.control.ComboBoxBase<?>)) {
+                Node t = l.lookup(".text");
+                // the skin puts the ellipsis string where it cut the text
+                if (t instanceof javafx.scene.text.Text text && !text.getText().equals(l.getText())
+                        && text.getText().endsWith(l.getEllipsisString()) && !l.getText().endsWith(l.getEllipsisString()))
+                    out.add(l.getClass().getSimpleName() + " '" + l.getText() + "' cut to '" + text.getText() + "'");
+            }
+            if (c instanceof javafx.scene.Parent p) clipped(p, out);
+        }
+    }
+
+    @Test
+    void nothingIsCutShortAtTheWindowsMinimumSizeNorAt1280By800() throws Exception {
+        Path data = Files.write(tmp.resolve("essays.txt"), TestData.prose(30_000, 8));
+        Session s = startStudio(data.toString());
+        waitUntil("the data is loaded", () -> s.corpus.get() != null);
+        fx(() -> {
+            s.settings.set(tiny(6));
+            app.context().training.train();
+            return null;
+        });
+        waitUntil("the run completes", () -> app.context().training.state().get() == RunState.COMPLETED);
+        assertEquals(StudioApp.MIN_WIDTH, fx(() -> app.stage().getMinWidth()));
+        assertEquals(StudioApp.MIN_HEIGHT, fx(() -> app.stage().getMinHeight()));
+        for (double[] size : new double[][]{{StudioApp.MIN_WIDTH, StudioApp.MIN_HEIGHT}, {1280, 800}}) {
+            fx(() -> {
+                app.stage().setWidth(size[0]);
+                app.stage().setHeight(size[1]);
+                return null;
+            });
+            for (Page p : List.of(Page.DATASET, Page.TRAINING, Page.PLAYGROUND)) {
+                fx(() -> {
+                    s.page.set(p);
+                    return null;
+                });
+                WaitForAsyncUtils.waitForFxEvents();
+                WaitForAsyncUtils.sleep(300, TimeUnit.MILLISECONDS);
+                WaitForAsyncUtils.waitForFxEvents();
+                List<String> cut = fx(() -> {
+                    List<String> out = new java.util.ArrayList<>();
+                    app.stage().getScene().getRoot().applyCss();
+                    app.stage().getScene().getRoot().layout();
+                    clipped(app.stage().getScene().getRoot(), out);
+                    return out;
+                });
+                assertEquals(List.of(), cut, p + " at " + size[0] + "×" + size[1]);
+            }
+        }
+    }
 }
