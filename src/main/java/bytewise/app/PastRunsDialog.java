@@ -216,7 +216,7 @@ final class PastRunsDialog {
             int k = i;
             TableColumn<PastRunsViewModel.SettingRow, String> c = new TableColumn<>(rows.get(i).name());
             c.setCellValueFactory(cd -> new SimpleStringProperty(cd.getValue().values().get(k)));
-            c.setPrefWidth(rows.size() <= 2 ? 170 : 140);
+            c.setPrefWidth(Math.max(130, Math.min(260, 7.5 * rows.get(i).name().length() + 50)));
             c.setMinWidth(100);
             c.setGraphic(TrainingView.swatches(i));
             c.setCellFactory(col -> new TableCell<>() {
@@ -229,7 +229,10 @@ final class PastRunsDialog {
             });
             settings.getColumns().add(c);
         }
-        settings.getItems().setAll(PastRunsViewModel.settingsTable(rows));
+        // the settings that differ first: they are what a comparison is about
+        List<PastRunsViewModel.SettingRow> table = new ArrayList<>(PastRunsViewModel.settingsTable(rows));
+        table.sort(java.util.Comparator.comparing(r -> !r.differs()));
+        settings.getItems().setAll(table);
     }
 
     private static Button button(String id, String text, Runnable action, String tip) {
