@@ -269,7 +269,8 @@ public final class MainView {
         Label eta = statusLabel("status-eta");
         eta.textProperty().bind(vm.etaText);
         statusBar.getRightItems().setAll(state, sep(), step, sep(), speed, sep(), eta);
-        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress()).otherwise(0.0));
+        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress())
+                .otherwise(Bindings.when(training.exports.busy()).then(training.exports.progress()).otherwise(0.0)));
     }
 
     private static Label statusLabel(String id) {

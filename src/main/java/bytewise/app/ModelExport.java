@@ -50,6 +50,20 @@ public final class ModelExport {
     private final Session session;
     private final TaskExecutor executor;
     private final TrainingViewModel training;
+    private final javafx.beans.property.ReadOnlyDoubleWrapper progress =
+            new javafx.beans.property.ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final javafx.beans.property.ReadOnlyBooleanWrapper busy =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "busy", false);
+
+    /** Whether an export is being written (the status bar shows its progress). */
+    public javafx.beans.property.ReadOnlyBooleanProperty busy() {
+        return busy.getReadOnlyProperty();
+    }
+
+    /** The running export's progress, 0 … 1. */
+    public javafx.beans.property.ReadOnlyDoubleProperty progress() {
+        return progress.getReadOnlyProperty();
+    }
 
     ModelExport(Session session, TaskExecutor executor, TrainingViewModel training) {
         this.session = session;
@@ -80,8 +94,11 @@ public final class ModelExport {
         long step = session.modelStep.get();
         Path runDir = training.runFolder().get();
         session.message.set("Exporting " + kind.title + " to " + target + "…");
+        busy.set(true);
+        progress.set(0);
         return BackgroundTask.<Path>of(task -> {
             task.updateMessage("Exporting " + kind.title);
+            task.updateProgress(0.1);
             switch (kind) {
                 case LLMC -> LlmcFormat.export(model, target);
                 case SAFETENSORS -> Safetensors.export(model, target);
@@ -96,7 +113,7 @@ public final class ModelExport {
             }
             task.updateProgress(1);
             return target;
-        }).named("bytewise-export").onSuccess(p -> {
+        }).named("bytewise-export").withProgress(progress::set).onFinished(() -> busy.set(false)).onSuccess(p -> {
             session.message.set("Exported " + kind.title + ": " + p);
             if (onDone != null) onDone.accept(p);
         }).onFailure(e -> session.message.set("Export failed: " + TrainingViewModel.describe(e)))

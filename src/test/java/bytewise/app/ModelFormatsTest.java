@@ -110,6 +110,8 @@ class ModelFormatsTest {
             assertTrue(out.getFileName().toString().endsWith("step5." + k.extension), out.toString());
             ex.export(k, out, null);
             assertTrue(session.message.get().startsWith("Exported"), session.message.get());
+            assertFalse(ex.busy().get(), "the status bar's export progress ends");
+            assertEquals(1.0, ex.progress().get());
             assertArrayEquals(model.params(), ModelFiles.loadAny(out).model().params(), k.name());
         }
         Path f16 = dir.resolve("half.gguf");
