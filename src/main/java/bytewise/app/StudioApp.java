@@ -139,13 +139,16 @@ public final class StudioApp extends Application {
             public void changed(javafx.beans.value.ObservableValue<? extends RunState> o, RunState a, RunState now) {
                 if (now.active()) return;
                 t.state().removeListener(this);
-                Path folder = t.runFolder().get();
-                session.message.set(String.format(java.util.Locale.ROOT, "Saved the run at step %,d%s; closing",
-                        session.runStep.get(), folder == null ? "" : " in " + folder));
-                System.err.println(session.message.get()); // the window is about to go: say it where a terminal sees it
-                context.executor.runOnFx(0.6, () -> {
-                    rememberWindow();
-                    stage.close();
+                // after the run's own "Stopped at step …", which this state change is part of
+                context.executor.runOnFx(0, () -> {
+                    Path folder = t.runFolder().get();
+                    session.message.set(String.format(java.util.Locale.ROOT, "Saved the run at step %,d%s; closing",
+                            session.runStep.get(), folder == null ? "" : " in " + folder));
+                    System.err.println(session.message.get()); // the window is about to go: say it where a terminal sees it
+                    context.executor.runOnFx(0.6, () -> {
+                        rememberWindow();
+                        stage.close();
+                    });
                 });
             }
         });

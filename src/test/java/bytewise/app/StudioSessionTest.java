@@ -292,4 +292,31 @@ class StudioSessionTest {
             }
         }
     }
+
+    @Test
+    void closingTheWindowMidRunSavesTheRunSaysSoAndThenCloses() throws Exception {
+        Path data = Files.write(tmp.resolve("long.txt"), TestData.prose(30_000, 9));
+        Session s = startStudio(data.toString());
+        waitUntil("the data is loaded", () -> s.corpus.get() != null);
+        fx(() -> {
+            s.settings.set(tiny(1_000_000));
+            app.context().training.train();
+            return null;
+        });
+        waitUntil("the run is under way", () -> s.runStep.get() >= 3);
+        fx(() -> {
+            app.stage().fireEvent(new javafx.stage.WindowEvent(app.stage(), javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST));
+            return null;
+        });
+        String said = fx(s.message::get);
+        assertTrue(said.startsWith("Closing: saving the run at step"), said);
+        waitUntil("the run is saved", () -> !app.context().training.active().get());
+        Path run = fx(() -> app.context().training.runFolder().get());
+        waitUntil("it says the run is saved", () -> s.message.get().startsWith("Saved the run at step"));
+        waitUntil("the window closes", () -> !app.stage().isShowing());
+        RunFolder.Info info = RunFolder.open(run).info();
+        assertEquals("cancelled", info.status());
+        assertEquals(info.step(), RunFolder.open(run).latestCheckpoint().orElseThrow().state().step(),
+                "the last checkpoint is the step it stopped at");
+    }
 }
