@@ -11,6 +11,8 @@ public final class AppContext {
     public final HyperparametersViewModel hyperparameters;
     public final DatasetViewModel dataset;
     public final TrainingViewModel training;
+    /** The workspace's past runs (File ▸ Past runs), and the interrupted ones offered for resume at start. */
+    public final PastRunsViewModel pastRuns;
 
     public AppContext(Session session, TaskExecutor executor) {
         this.session = session;
@@ -18,6 +20,7 @@ public final class AppContext {
         this.hyperparameters = new HyperparametersViewModel(session);
         this.dataset = new DatasetViewModel(session, executor);
         this.training = new TrainingViewModel(session, hyperparameters, executor);
+        this.pastRuns = new PastRunsViewModel(session, executor, dataset, training);
     }
 
     /** Application exit: stops a run (waiting for its last checkpoint), then the background threads. */

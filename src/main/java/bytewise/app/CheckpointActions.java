@@ -3,9 +3,11 @@ package bytewise.app;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.io.Checkpoint;
+import bytewise.io.ModelFiles;
 import bytewise.train.Preset;
 import bytewise.train.TrainConfig;
 import bytewise.train.Trainer;
+import bytewise.train.TrainingState;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
@@ -62,11 +64,30 @@ public final class CheckpointActions {
         }).onFailure(this::report).executeWith(executor);
     }
 
-    /** Loads a checkpoint; its weights, settings and step become the session's, and Train continues it. */
+    /**
+     * Loads a model in any format the command line reads (a Bytewise checkpoint, an llm.c
+     * {@code .bin}, {@code .safetensors}, {@code .gguf}: {@link ModelFiles}, with its messages); its
+     * weights, settings and step become the session's, and Train continues it (a foreign file
+     * carries weights only: Train fine-tunes them from step 0 with the session's settings).
+     */
     public BackgroundTask<Checkpoint> open(Path path) {
-        return BackgroundTask.wrap(() -> Checkpoint.load(path)).onSuccess(ck -> {
+        return open(path, null);
+    }
+
+    /**
+     * Opens as {@link #open(Path)}; {@code inRun} (when not null) is told the checkpoint belongs to a
+     * recorded run that Train continues, else Train will start a new run from it.
+     */
+    BackgroundTask<Checkpoint> open(Path path, java.util.function.Consumer<Checkpoint> inRun) {
+        return BackgroundTask.wrap(() -> ModelFiles.loadAny(path)).onSuccess(ck -> {
             if (training.active().get()) {
                 session.message.set("Stop the current run before opening a checkpoint");
+                return;
+            }
+            ModelFiles.Format format = ModelFiles.detect(path);
+            if (format != ModelFiles.Format.BYTEWISE) {
+                adoptWeights(ck, format, path);
+                training.forgetContinuedRun();
                 return;
             }
             Path prefix = Checkpoint.prefixOf(path.toAbsolutePath());
@@ -80,7 +101,26 @@ public final class CheckpointActions {
             String data = ck.dataName() == null ? "" : " (trained on " + ck.dataName() + ")";
             session.message.set("Opened checkpoint " + Checkpoint.prefixOf(path).getFileName() + " at step "
                     + ck.state().step() + data + "; Train continues from it");
+            if (inRun != null) inRun.accept(ck);
+            else training.forgetContinuedRun();
         }).onFailure(this::report).executeWith(executor);
+    }
+
+    /** A foreign file's weights: the settings keep the session's training part and take the file's model shape. */
+    private void adoptWeights(Checkpoint ck, ModelFiles.Format format, Path path) {
+        TrainConfig tc = session.settings.get() != null ? session.settings.get().training() : TrainConfig.defaults();
+        String what = switch (format) {
+            case LLMC -> "llm.c checkpoint";
+            case SAFETENSORS -> "safetensors file";
+            case GGUF -> "GGUF file";
+            case BYTEWISE -> "checkpoint";
+        };
+        session.settings.set(new Preset(HyperparametersViewModel.CUSTOM, "Model shape from " + what + " " + path.getFileName(),
+                ck.model().config(), tc));
+        training.adopt(new Trainer.Snapshot(ck.model(), new TrainingState(0, 0, null, null)), tc);
+        lastCheckpoint.set(null);
+        session.message.set("Opened " + what + " " + path.getFileName() + String.format(java.util.Locale.ROOT,
+                " (%,d parameters, weights only); Train fine-tunes it from step 0", ck.model().config().parameterCount()));
     }
 
     /** Reopens the latest autosaved or saved checkpoint (after a divergence); null when there is none. */

@@ -33,7 +33,13 @@ import java.util.function.Consumer;
  */
 public final class LossChart extends Region {
     /** What one run contributes: its colour and the (already transformed, downsampled) points. */
-    public record Curve(String name, Color color, ChartData.Points train, ChartData.Points val, ChartData.Points marks) {}
+    public record Curve(String name, Color color, Color valColor, ChartData.Points train, ChartData.Points val,
+                        ChartData.Points marks) {
+        /** Validation in the run's colour too (dashed, with dots). */
+        public Curve(String name, Color color, ChartData.Points train, ChartData.Points val, ChartData.Points marks) {
+            this(name, color, color, train, val, marks);
+        }
+    }
 
     private static final double LEFT = 62, RIGHT = 16, TOP = 12, BOTTOM = 44, TICK = 5;
     private static final Font TICK_FONT = Font.font(11), LABEL_FONT = Font.font(12);
@@ -283,11 +289,12 @@ public final class LossChart extends Region {
             g.setLineWidth(1.8);
             g.setLineDashes();
             polyline(g, c.train());
+            g.setStroke(c.valColor());
             g.setLineWidth(1.6);
             g.setLineDashes(6, 4);
             polyline(g, c.val());
             g.setLineDashes();
-            Image dot = dot(c.color());
+            Image dot = dot(c.valColor());
             double half = Math.floor(dot.getWidth() / 2);
             for (int i = 0; i < c.val().size(); i++)
                 g.drawImage(dot, Math.round(px(c.val().xs()[i])) - half, Math.round(py(c.val().ys()[i])) - half);

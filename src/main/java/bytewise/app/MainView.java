@@ -22,6 +22,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
@@ -88,9 +89,12 @@ public final class MainView {
         buildNav();
         buildMenus();
         buildStatusBar();
+        // while a run goes, the step is the run's (as in the header and status bar), not the last published weights'
         modelLabel.textProperty().bind(Bindings.createStringBinding(() -> session.model.get() == null ? "No model yet"
                 : String.format(Locale.ROOT, "Model: %,d params, step %,d",
-                session.model.get().config().parameterCount(), session.modelStep.get()), session.model, session.modelStep));
+                session.model.get().config().parameterCount(),
+                session.runState.get().active() ? session.runStep.get() : session.modelStep.get()),
+                session.model, session.modelStep, session.runStep, session.runState));
         dataLabel.textProperty().bind(Bindings.createStringBinding(() -> session.corpus.get() == null ? "No dataset"
                 : "Data: " + session.corpus.get().name(), session.corpus));
         session.page.addListener((o, a, p) -> show(p));
@@ -108,6 +112,7 @@ public final class MainView {
             e.setDropCompleted(ok);
             e.consume();
         });
+        offerInterruptedRuns();
         // load every page now, so menus and shortcuts work before a page was visited
         for (Page p : Page.values()) pages.get(p);
         show(session.page.get());
@@ -171,11 +176,10 @@ public final class MainView {
                 item("Open shipped sample", null, context.dataset::openSample),
                 item("Open checkpoint…", shortcut(KeyCode.O, KeyCombination.SHIFT_DOWN), this::openCheckpoint),
                 item("Save checkpoint…", shortcut(KeyCode.S), this::saveCheckpoint),
-                item("Past runs…", shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), this::showRuns),
+                item("Past runs…", shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), () -> showRuns()),
                 recentMenu,
                 new SeparatorMenuItem(),
-                item("Export metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
-                item("Export chart PNG…", null, this::exportPng),
+                exportMenu(),
                 new SeparatorMenuItem(),
                 item("Quit", shortcut(KeyCode.Q), this::quit));
         MenuItem train = item("Train", null, training::train);
@@ -193,7 +197,15 @@ public final class MainView {
         MenuItem why = new MenuItem();
         why.textProperty().bind(session.trainBlockedReason.map(r -> r.isEmpty() ? "Ready to train" : "Cannot train: " + r));
         why.setDisable(true);
-        runMenu.getItems().setAll(train, pause, resume, stop, new SeparatorMenuItem(), why);
+        MenuItem more = item("Train more steps…", shortcut(KeyCode.M, KeyCombination.SHIFT_DOWN), this::trainMore);
+        more.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
+        javafx.scene.control.CheckMenuItem fineTune = new javafx.scene.control.CheckMenuItem("Fine-tune on this file");
+        fineTune.selectedProperty().bindBidirectional(training.fineTuneOnLoadedData);
+        fineTune.disableProperty().bind(training.continuedRun().isNull());
+        MenuItem locate = item("Locate the run's data…", null, this::locateRunData);
+        locate.disableProperty().bind(training.continuedRun().isNull());
+        runMenu.getItems().setAll(train, pause, resume, stop, new SeparatorMenuItem(), more, fineTune, locate,
+                new SeparatorMenuItem(), why);
 
         ToggleGroup themes = new ToggleGroup();
         RadioMenuItem light = new RadioMenuItem("Light theme");
@@ -257,7 +269,8 @@ public final class MainView {
         Label eta = statusLabel("status-eta");
         eta.textProperty().bind(vm.etaText);
         statusBar.getRightItems().setAll(state, sep(), step, sep(), speed, sep(), eta);
-        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress()).otherwise(0.0));
+        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress())
+                .otherwise(Bindings.when(training.exports.busy()).then(training.exports.progress()).otherwise(0.0)));
     }
 
     private static Label statusLabel(String id) {
@@ -291,67 +304,149 @@ public final class MainView {
         else dv.openDialog();
     }
 
+    /** Every format the command line's --load reads; the file's first bytes decide, not its name. */
+    static final FileChooser.ExtensionFilter[] MODEL_FILTERS = {
+            new FileChooser.ExtensionFilter("All model files", "*.json", "*.bin", "*.safetensors", "*.gguf"),
+            new FileChooser.ExtensionFilter("Bytewise checkpoint (NAME.json + NAME.bin)", "*.json", "*.bin"),
+            new FileChooser.ExtensionFilter("llm.c checkpoint", "*.bin"),
+            new FileChooser.ExtensionFilter("safetensors (Hugging Face GPT-2)", "*.safetensors"),
+            new FileChooser.ExtensionFilter("GGUF (llama.cpp)", "*.gguf"),
+            new FileChooser.ExtensionFilter("Any file", "*")};
+
     private void openCheckpoint() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open checkpoint (NAME.json or NAME.bin)");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Bytewise checkpoint", "*.json", "*.bin"));
+        fc.setTitle("Open checkpoint or model (Bytewise, llm.c, safetensors, GGUF)");
+        fc.getExtensionFilters().addAll(MODEL_FILTERS);
         File f = fc.showOpenDialog(window());
         if (f != null) training.checkpoints.open(f.toPath());
     }
 
-    /** Lists the runs in the workspace; opening one shows its curves and loads its newest checkpoint. */
-    private void showRuns() {
-        javafx.scene.control.TableView<RunHistory.PastRun> table = new javafx.scene.control.TableView<>();
-        table.setPlaceholder(new javafx.scene.control.Label("Loading runs…"));
-        table.getColumns().add(column("Started", r -> r.info().created() == null ? ""
-                : r.info().created().replace('T', ' ').replaceAll("\\.\\d+Z$", "")));
-        table.getColumns().add(column("Dataset", r -> r.info().dataName()));
-        table.getColumns().add(column("Preset", r -> r.info().preset()));
-        table.getColumns().add(column("Steps", r -> String.format("%,d", r.info().step())));
-        table.getColumns().add(column("Best val loss", r -> r.info().bestValLoss() == null ? "—"
-                : String.format("%.4f", r.info().bestValLoss())));
-        table.getColumns().add(column("Status", r -> r.info().status()));
-        double[] widths = {170, 220, 90, 80, 110, 100};
-        for (int i = 0; i < widths.length; i++) table.getColumns().get(i).setPrefWidth(widths[i]);
-        table.setColumnResizePolicy(javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPrefSize(800, 360);
-        javafx.scene.control.Dialog<RunHistory.PastRun> d = new javafx.scene.control.Dialog<>();
+    /** File ▸ Export: the run's metrics and chart, and the model in every format the command line writes. */
+    private Menu exportMenu() {
+        Menu m = new Menu("Export");
+        m.setId("menu-export");
+        m.getItems().addAll(
+                item("Metrics CSV…", shortcut(KeyCode.E), this::exportCsv),
+                item("Chart PNG…", null, this::exportPng),
+                new SeparatorMenuItem());
+        for (ModelExport.Kind k : ModelExport.Kind.values()) {
+            MenuItem it = item("Model as " + k.title + "…", null, () -> exportModel(k));
+            it.setId("export-" + k.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            it.disableProperty().bind(session.model.isNull());
+            m.getItems().add(it);
+        }
+        return m;
+    }
+
+    private void exportModel(ModelExport.Kind kind) {
+        ModelExport ex = training.exports;
+        File target;
+        if (kind.folder) {
+            javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+            dc.setTitle("Export " + kind.title + ": choose or create an empty folder");
+            target = dc.showDialog(window());
+        } else {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export " + kind.title);
+            fc.setInitialFileName(ex.suggestedName(kind));
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind.title, "*." + kind.extension));
+            target = fc.showSaveDialog(window());
+        }
+        if (target != null) ex.export(kind, target.toPath(), null);
+    }
+
+    /** Lists the runs in the workspace: open, resume, rename, delete, compare (see {@link PastRunsDialog}). */
+    PastRunsDialog showRuns() {
+        PastRunsDialog d = new PastRunsDialog(context.pastRuns, session, window(), root.getScene());
+        d.show();
+        return d;
+    }
+
+    /** Run ▸ Train more steps: extends the model's run by a number of steps the user gives. */
+    private void trainMore() {
+        var rp = training.resumePoint.get();
+        if (rp == null) {
+            session.message.set("Nothing to extend: train a model or open a run first");
+            return;
+        }
+        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(String.valueOf(
+                Math.max(100, session.settings.get() == null ? 100 : session.settings.get().training().steps())));
         d.initOwner(window());
-        d.setTitle("Past runs");
-        d.setResizable(true);
-        d.getDialogPane().setMinWidth(840);
-        d.setHeaderText("Runs in " + Workspace.runs() + " (newest first)");
-        d.getDialogPane().setContent(table);
-        javafx.scene.control.ButtonType open = new javafx.scene.control.ButtonType("Open",
-                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
-        d.getDialogPane().getButtonTypes().addAll(open, javafx.scene.control.ButtonType.CANCEL);
-        d.getDialogPane().lookupButton(open).disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
-        d.setResultConverter(b -> b == open ? table.getSelectionModel().getSelectedItem() : null);
-        table.setRowFactory(tv -> {
-            javafx.scene.control.TableRow<RunHistory.PastRun> row = new javafx.scene.control.TableRow<>();
-            row.setOnMouseClicked(ev -> {
-                if (ev.getClickCount() == 2 && !row.isEmpty()) {
-                    d.setResult(row.getItem());
-                    d.close();
-                }
-            });
-            return row;
-        });
-        training.history.loadPastRuns(runs -> {
-            table.getItems().setAll(runs);
-            table.setPlaceholder(new javafx.scene.control.Label("No runs yet: every training run is recorded here"));
-        }, e -> table.setPlaceholder(new javafx.scene.control.Label(e.getMessage())));
-        d.showAndWait().ifPresent(r -> {
-            training.openRun(r.folder());
-            session.page.set(Page.TRAINING);
+        d.setTitle("Train more steps");
+        d.setHeaderText(String.format(Locale.ROOT, "The model is at step %,d. Train how many more steps? The run and its"
+                + " curve go on; the cosine schedule is stretched to the new last step.", rp.state().step()));
+        d.showAndWait().ifPresent(text -> {
+            try {
+                training.trainMoreSteps(Integer.parseInt(text.strip().replace(",", "").replace("_", "")));
+                session.page.set(Page.TRAINING);
+            } catch (NumberFormatException e) {
+                session.message.set("Train more steps: '" + text + "' is not a whole number of steps");
+            }
         });
     }
 
-    private static javafx.scene.control.TableColumn<RunHistory.PastRun, String> column(String title,
-            java.util.function.Function<RunHistory.PastRun, String> value) {
-        javafx.scene.control.TableColumn<RunHistory.PastRun, String> c = new javafx.scene.control.TableColumn<>(title);
-        c.setCellValueFactory(cd -> new javafx.beans.property.SimpleStringProperty(value.apply(cd.getValue())));
-        return c;
+    /** Run ▸ Locate the run's data: a file chooser, then the SHA-256 check. */
+    private void locateRunData() {
+        if (training.continuedRun().get() == null) {
+            session.message.set("No run is open: open one with File ▸ Past runs first");
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Locate the data file this run was trained on");
+        File f = fc.showOpenDialog(window());
+        if (f != null) context.pastRuns.locateData(f.toPath());
+    }
+
+    /**
+     * A bar above the pages offering to resume runs that were interrupted (their process died):
+     * filled once the workspace's runs are listed at start.
+     */
+    private void offerInterruptedRuns() {
+        HBox bar = new HBox(10);
+        bar.setId("interrupted-bar");
+        bar.getStyleClass().add("inline-warning");
+        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        bar.setPadding(new javafx.geometry.Insets(6, 12, 6, 12));
+        bar.setVisible(false);
+        bar.setManaged(false);
+        Node menus = root.getTop();
+        root.setTop(new VBox(menus, bar));
+        context.pastRuns.refresh(rows -> {
+            var stopped = context.pastRuns.interrupted();
+            if (stopped.isEmpty()) return;
+            PastRunsViewModel.Row r = stopped.get(0);
+            Label text = new Label(String.format(Locale.ROOT, "Run %s was interrupted at step %,d (its process stopped"
+                    + " without finishing)%s.", r.name(), r.info().step(),
+                    stopped.size() > 1 ? "; " + (stopped.size() - 1) + " more in Past runs" : ""));
+            text.setId("interrupted-text");
+            text.setMinWidth(0);
+            HBox.setHgrow(text, javafx.scene.layout.Priority.ALWAYS);
+            javafx.scene.control.Button resume = new javafx.scene.control.Button("Resume");
+            resume.setId("interrupted-resume");
+            resume.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            javafx.scene.control.Button list = new javafx.scene.control.Button("Past runs…");
+            list.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            javafx.scene.control.Button dismiss = new javafx.scene.control.Button("Dismiss");
+            dismiss.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            Runnable hide = () -> {
+                bar.setVisible(false);
+                bar.setManaged(false);
+            };
+            resume.setOnAction(e -> {
+                hide.run();
+                context.pastRuns.resume(r);
+                session.page.set(Page.TRAINING);
+            });
+            list.setOnAction(e -> {
+                hide.run();
+                showRuns();
+            });
+            dismiss.setOnAction(e -> hide.run());
+            bar.getChildren().setAll(text, resume, list, dismiss);
+            bar.setVisible(true);
+            bar.setManaged(true);
+            session.message.set(text.getText() + " Resume it from the bar above, or from File ▸ Past runs.");
+        });
     }
 
     // File menu items that are the Training page's own dialogs
@@ -377,7 +472,8 @@ public final class MainView {
     private void quit() {
         Window w = window();
         if (w != null) w.fireEvent(new javafx.stage.WindowEvent(w, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST));
-        if (w != null && w.isShowing()) ((javafx.stage.Stage) w).close();
+        // mid-run the close handler saves the run first and closes the window itself
+        if (w != null && w.isShowing() && !training.active().get()) ((javafx.stage.Stage) w).close();
     }
 
     private void showShortcuts() {

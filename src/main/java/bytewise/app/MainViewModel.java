@@ -45,11 +45,14 @@ public final class MainViewModel {
         stepText = Bindings.createStringBinding(() -> session.runTotalSteps.get() <= 0 ? "step —"
                 : String.format(Locale.ROOT, "step %,d / %,d", session.runStep.get(), session.runTotalSteps.get()),
                 session.runStep, session.runTotalSteps);
-        speedText = Bindings.createStringBinding(() -> Double.isFinite(session.tokensPerSecond.get())
+        // paused: no speed and no time left to speak of (the figures from before the pause would mislead)
+        speedText = Bindings.createStringBinding(() -> session.runState.get() == RunState.PAUSED ? "paused"
+                : Double.isFinite(session.tokensPerSecond.get())
                 ? String.format(Locale.ROOT, "%,.0f tok/s", session.tokensPerSecond.get()) : "— tok/s",
-                session.tokensPerSecond);
-        etaText = Bindings.createStringBinding(() -> Double.isFinite(session.etaSeconds.get())
-                ? "ETA " + Format.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds);
+                session.tokensPerSecond, session.runState);
+        etaText = Bindings.createStringBinding(() -> session.runState.get() == RunState.PAUSED ? "ETA paused"
+                : Double.isFinite(session.etaSeconds.get())
+                ? "ETA " + Format.duration(session.etaSeconds.get()) : "ETA —", session.etaSeconds, session.runState);
     }
 
     public Session session() {

@@ -46,6 +46,9 @@ public final class RunData {
     }
 
     public void add(StepMetrics m) {
+        // a run resumed from an earlier checkpoint trains those steps again: the newer ones replace the old
+        while (n > 0 && step[n - 1] >= m.step()) n--;
+        while (nv > 0 && vStep[nv - 1] >= m.step()) nv--;
         if (n == step.length) {
             int c = n * 2;
             step = Arrays.copyOf(step, c);
@@ -121,6 +124,11 @@ public final class RunData {
         int[] out = new int[overfit.length];
         for (int i = 0; i < out.length; i++) out[i] = (int) overfit[i];
         return out;
+    }
+
+    /** The next metrics continue this run after a restart of its clock: times go on from the last point. */
+    public void continueClock() {
+        secondsOffset = lastSeconds();
     }
 
     public double lastSeconds() {

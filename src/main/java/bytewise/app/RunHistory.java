@@ -101,7 +101,7 @@ public final class RunHistory {
         List<PastRun> out = new ArrayList<>();
         for (RunFolder f : RunFolder.list(Workspace.runs())) {
             try {
-                out.add(new PastRun(f, f.info()));
+                out.add(new PastRun(f, f.checkedInfo())); // running without a live owner: interrupted
             } catch (RuntimeException unreadable) {
                 // a damaged run.json hides that run, never the list
             }
@@ -129,9 +129,10 @@ public final class RunHistory {
         }).onFailure(onFailure).executeWith(executor);
     }
 
-    private static RunData read(RunFolder folder, int color) {
+    static RunData read(RunFolder folder, int color) {
         RunFolder.Info info = folder.info();
-        RunData data = new RunData(folder.dir().getFileName().toString(), color, info.training(), 0, 0);
+        RunData data = new RunData(info.label() != null ? info.label() : folder.dir().getFileName().toString(), color,
+                info.training(), 0, 0);
         for (RunFolder.Metric m : folder.readMetrics()) {
             if (m.kind().equals("step")) {
                 data.add(new StepMetrics(m.step(), info.training().steps(), m.tokens(), (float) m.loss(), m.lr(),

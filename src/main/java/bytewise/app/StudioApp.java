@@ -19,12 +19,15 @@ import java.util.List;
  * sample opens. The {@code tiny} preset is selected, so a new user can press Train at once.
  */
 public final class StudioApp extends Application {
+    /** The window's minimum size. */
+    public static final double MIN_WIDTH = 1240, MIN_HEIGHT = 720;
     private static volatile StudioApp last;
 
     private Session session;
     private AppContext context;
     private MainView main;
     private MainViewModel vm;
+    private SessionMemory memory;
     private Stage stage;
 
     /** The most recently started instance (tests use it to reach the session). */
@@ -75,17 +78,24 @@ public final class StudioApp extends Application {
         stage.setHeight(prefs.height);
         stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> session.corpus.get() == null
                 ? "Bytewise" : "Bytewise — " + session.corpus.get().name(), session.corpus));
-        stage.setMinWidth(900);
-        stage.setMinHeight(600);
+        // the smallest window every page still fits in without clipping (checked at this size in the tests)
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
         for (String name : List.of("bytewise-16.png", "bytewise-32.png", "bytewise.png", "bytewise-128.png", "bytewise-256.png")) {
             try (InputStream icon = StudioApp.class.getResourceAsStream("/bytewise/assets/icons/" + name)) {
                 if (icon != null) stage.getIcons().add(new Image(icon));
             }
         }
         if (prefs.maximized) stage.setMaximized(true);
-        stage.setOnCloseRequest(e -> rememberWindow());
+        stage.setOnCloseRequest(e -> {
+            if (closeAfterSaving()) e.consume();
+            else rememberWindow();
+        });
 
         List<String> args = getParameters().getRaw();
+        memory = new SessionMemory(context, prefs, vm::save);
+        // a file named on the command line starts a fresh session on it; otherwise the last one reopens
+        boolean restore = (args.isEmpty() || args.get(0).isBlank()) && memory.saved();
         boolean autoTrain = Boolean.getBoolean("bytewise.studio.train");
         // seconds between the Training page showing and the run starting, as a user's click would be
         double trainAfter = Double.parseDouble(System.getProperty("bytewise.studio.trainAfter", "0"));
@@ -94,6 +104,7 @@ public final class StudioApp extends Application {
             public void changed(javafx.beans.value.ObservableValue<? extends bytewise.data.Corpus> o,
                                 bytewise.data.Corpus a, bytewise.data.Corpus c) {
                 session.corpus.removeListener(this); // the first dataset only
+                if (restore && !autoTrain) return; // the user's own session: no first-start hint
                 context.executor.runOnFx(0, () -> {
                     session.message.set(session.message.get() + " · the " + presetName
                             + " preset is selected: press Train (Ctrl+Enter) to start");
@@ -105,13 +116,47 @@ public final class StudioApp extends Application {
             }
         });
         DatasetViewModel data = context.dataset;
-        if (!args.isEmpty() && !args.get(0).isBlank()) data.open(Path.of(args.get(0)));
+        if (restore) memory.restore();
+        else if (!args.isEmpty() && !args.get(0).isBlank()) data.open(Path.of(args.get(0)));
         else data.openSample();
+        memory.watch();
         stage.show();
         last = this;
     }
 
+    /**
+     * Closing the window mid-run: the run stops at the next step, its recorder saves the checkpoint,
+     * the window says so, and closes once it is saved. Returns whether the close waits for that.
+     */
+    private boolean closeAfterSaving() {
+        TrainingViewModel t = context.training;
+        if (!t.active().get()) return false;
+        session.message.set(String.format(java.util.Locale.ROOT, "Closing: saving the run at step %,d first…",
+                session.runStep.get()));
+        t.stop();
+        t.state().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends RunState> o, RunState a, RunState now) {
+                if (now.active()) return;
+                t.state().removeListener(this);
+                // after the run's own "Stopped at step …", which this state change is part of
+                context.executor.runOnFx(0, () -> {
+                    Path folder = t.runFolder().get();
+                    session.message.set(String.format(java.util.Locale.ROOT, "Saved the run at step %,d%s; closing",
+                            session.runStep.get(), folder == null ? "" : " in " + folder));
+                    System.err.println(session.message.get()); // the window is about to go: say it where a terminal sees it
+                    context.executor.runOnFx(0.6, () -> {
+                        rememberWindow();
+                        stage.close();
+                    });
+                });
+            }
+        });
+        return true;
+    }
+
     private void rememberWindow() {
+        if (memory != null) memory.capture();
         if (stage != null && vm != null) {
             vm.rememberWindow(stage.getWidth(), stage.getHeight(), stage.isMaximized());
             vm.save();

@@ -27,6 +27,25 @@ public final class StudioPrefs {
     public String theme = "light";
     public List<String> recentFiles = new ArrayList<>();
     public int autosaveEvery = 0;
+    /** Where the user left off (null: never saved, the first start opens the shipped sample). */
+    public LastSession session;
+
+    /**
+     * What the studio reopens: the data file (or the shipped sample), the run or model file Train
+     * continues, the page, the settings (a preset as {@link bytewise.io.Presets} writes it) and the
+     * validation share.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class LastSession {
+        public String dataFile;
+        public boolean sample;
+        public String runDir;
+        public String modelFile;
+        public String page;
+        public com.fasterxml.jackson.databind.JsonNode settings;
+        public double valFraction = 0.1;
+        public boolean continueTraining;
+    }
 
     /** Reads the file; a missing or unreadable file gives the defaults. */
     public static StudioPrefs load(Path file) {

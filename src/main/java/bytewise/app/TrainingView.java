@@ -52,6 +52,8 @@ public final class TrainingView implements PageView {
     /** Once a second: each canvas repaint costs ~11 ms of software rendering, taken from training on 2 cores. */
     static final int REDRAW_HZ = 1;
     static final String[] PALETTE = {"#2f81f7", "#e5534b", "#3fb950", "#d29922", "#a371f7", "#db61a2", "#39c5cf", "#8b949e"};
+    /** Each run's validation colour: distinct from its training colour (and dashed, with dots). */
+    static final String[] VAL_PALETTE = {"#f0883e", "#1b7c83", "#8250df", "#0969da", "#bf8700", "#2da44e", "#cf222e", "#57606a"};
 
     @FXML private VBox root;
     @FXML private Button trainButton, pauseButton, resumeButton, stopButton, saveButton, reloadButton, resetZoomButton,
@@ -116,10 +118,10 @@ public final class TrainingView implements PageView {
                 session.runState, session.runStep, session.runTotalSteps));
         stepLabel.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%,d / %,d",
                 session.runStep.get(), session.runTotalSteps.get()), session.runStep, session.runTotalSteps));
-        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(session.tokensPerSecond.get(), "%,.0f"),
-                session.tokensPerSecond));
-        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.duration(
-                session.etaSeconds.get()), session.etaSeconds));
+        tpsLabel.textProperty().bind(Bindings.createStringBinding(() -> session.runState.get() == RunState.PAUSED ? "paused"
+                : Format.number(session.tokensPerSecond.get(), "%,.0f"), session.tokensPerSecond, session.runState));
+        etaLabel.textProperty().bind(Bindings.createStringBinding(() -> session.runState.get() == RunState.PAUSED ? "paused"
+                : Format.duration(session.etaSeconds.get()), session.etaSeconds, session.runState));
         lossLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.trainLoss().get(), "%.4f"), training.trainLoss()));
         valLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.valLoss().get(), "%.4f"), training.valLoss()));
         pplLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(Math.exp(training.valLoss().get()), "%.2f"),
@@ -138,7 +140,7 @@ public final class TrainingView implements PageView {
             if (!v.equals(autosaveSpinner.getValue())) autosaveSpinner.getValueFactory().setValue(v.intValue());
         });
         autosaveSpinner.setTooltip(new Tooltip("Write a checkpoint into " + Workspace.root().resolve("runs")
-                + "/<time>-<preset>/ every this many steps (0 = off)."));
+                + "/<time>-<preset>/ every this many steps, and at least every minute (0 = every minute only); the latest one is kept, with the best."));
         continueCheck.selectedProperty().bindBidirectional(training.continueTraining);
         continueCheck.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
         continueCheck.textProperty().bind(Bindings.createStringBinding(() -> training.resumePoint.get() == null
@@ -202,6 +204,7 @@ public final class TrainingView implements PageView {
         redraw();
         drawSchedule();
         installHealthTab();
+        installRunControls(context);
     }
 
     /**
@@ -222,6 +225,60 @@ public final class TrainingView implements PageView {
         loss.setId("lossTab");
         health.setId("healthTab");
         tabs.getTabs().setAll(loss, health);
+    }
+
+    /**
+     * Under the progress bar: the end-of-run summary, "Train more steps" for a finished run, and,
+     * when the loaded data is not the continued run's, "Fine-tune on this file" (built here, not in
+     * the FXML, so the page's other rows stay as they are).
+     */
+    private void installRunControls(AppContext context) {
+        Label summary = new Label();
+        summary.setId("run-summary");
+        summary.getStyleClass().add("run-summary");
+        summary.setWrapText(true);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        summary.textProperty().bind(training.summary().map(t -> "Run finished: " + t));
+        summary.visibleProperty().bind(training.summary().isNotEmpty().and(training.active().not()));
+        summary.managedProperty().bind(summary.visibleProperty());
+        Button more = new Button("Train 1,000 more steps");
+        more.setId("train-more");
+        more.setMinWidth(Region.USE_PREF_SIZE);
+        more.setOnAction(e -> training.trainMoreSteps(1000));
+        more.setTooltip(new Tooltip("Continue the same run and curve for 1,000 more steps (Run ▸ Train more steps… for"
+                + " another number)"));
+        more.visibleProperty().bind(summary.visibleProperty().and(training.continueTraining.or(
+                training.resumePoint.isNotNull())));
+        more.managedProperty().bind(more.visibleProperty());
+        HBox summaryRow = new HBox(10, summary, more);
+        summaryRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setHgrow(summary, javafx.scene.layout.Priority.ALWAYS);
+        summaryRow.visibleProperty().bind(summary.visibleProperty());
+        summaryRow.managedProperty().bind(summaryRow.visibleProperty());
+
+        Button fineTune = new Button("Fine-tune on this file");
+        fineTune.setId("fine-tune");
+        fineTune.setMinWidth(Region.USE_PREF_SIZE);
+        fineTune.setOnAction(e -> training.fineTuneOnLoadedData.set(true));
+        fineTune.setTooltip(new Tooltip("Continue the run on the loaded data instead of its own (recorded in the run)"));
+        Button locate = new Button("Locate the run's data…");
+        locate.setId("locate-data");
+        locate.setMinWidth(Region.USE_PREF_SIZE);
+        locate.setOnAction(e -> {
+            javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+            fc.setTitle("Locate the data file this run was trained on");
+            java.io.File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
+            if (f != null) context.pastRuns.locateData(f.toPath());
+        });
+        HBox dataRow = new HBox(10, fineTune, locate);
+        dataRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        dataRow.visibleProperty().bind(training.dataConflict().isNotEmpty().and(training.active().not()));
+        dataRow.managedProperty().bind(dataRow.visibleProperty());
+        // banners wrap to as many lines as their text needs: never cut short, whatever the width
+        for (Label l : List.of(blockedLabel, alertLabel, overfitLabel, summary)) l.setMinHeight(Region.USE_PREF_SIZE);
+        int at = root.getChildren().indexOf(blockedLabel);
+        root.getChildren().add(at + 1, dataRow);
+        root.getChildren().add(at, summaryRow);
     }
 
     private static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {
@@ -260,6 +317,7 @@ public final class TrainingView implements PageView {
         for (RunData r : training.history.runs()) {
             if (hidden.contains(r)) continue;
             curves.add(new LossChart.Curve(r.name, Color.web(PALETTE[r.colorIndex % PALETTE.length]),
+                    Color.web(VAL_PALETTE[r.colorIndex % VAL_PALETTE.length]),
                     ChartData.train(r, x, y, log, smooth, MAX_POINTS), ChartData.validation(r, x, y, log, MAX_POINTS),
                     ChartData.overfit(r, x, y, log)));
         }
@@ -282,11 +340,7 @@ public final class TrainingView implements PageView {
         for (RunData r : training.history.runs()) {
             CheckBox cb = new CheckBox(r.name);
             cb.setSelected(!hidden.contains(r));
-            Region swatch = new Region();
-            swatch.setMinSize(14, 4);
-            swatch.setMaxSize(14, 4);
-            swatch.setStyle("-fx-background-color: " + PALETTE[r.colorIndex % PALETTE.length] + ";");
-            cb.setGraphic(swatch);
+            cb.setGraphic(swatches(r.colorIndex));
             cb.selectedProperty().addListener((o, a, on) -> {
                 if (on) hidden.remove(r);
                 else hidden.add(r);
@@ -295,6 +349,20 @@ public final class TrainingView implements PageView {
             runsPane.getChildren().add(cb);
         }
         if (training.history.runs().isEmpty()) runsPane.getChildren().add(new Label("No runs yet: press Train."));
+    }
+
+    /** The legend's two colours of a run: training, then validation. */
+    static HBox swatches(int colorIndex) {
+        HBox box = new HBox(2);
+        box.setAlignment(javafx.geometry.Pos.CENTER);
+        for (String c : new String[]{PALETTE[colorIndex % PALETTE.length], VAL_PALETTE[colorIndex % VAL_PALETTE.length]}) {
+            Region swatch = new Region();
+            swatch.setMinSize(10, 4);
+            swatch.setMaxSize(10, 4);
+            swatch.setStyle("-fx-background-color: " + c + ";");
+            box.getChildren().add(swatch);
+        }
+        return box;
     }
 
     /** Shows only [x0, x1] × [y0, y1] (data units). */

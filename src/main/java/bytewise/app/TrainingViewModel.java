@@ -67,6 +67,8 @@ public final class TrainingViewModel {
     public final CheckpointActions checkpoints;
     /** The run's training health (the Training page's health tab). */
     public final HealthViewModel health = new HealthViewModel();
+    /** File ▸ Export ▸ the model in another format. */
+    public final ModelExport exports;
 
     private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(this, "state", RunState.IDLE);
     private final BooleanBinding active = Bindings.createBooleanBinding(() -> state.get().active(), state);
@@ -85,6 +87,17 @@ public final class TrainingViewModel {
     private final ReadOnlyStringWrapper alert = new ReadOnlyStringWrapper(this, "alert", "");
     private final ReadOnlyStringWrapper overfitNotice = new ReadOnlyStringWrapper(this, "overfitNotice", "");
     private final ReadOnlyObjectWrapper<Path> runFolder = new ReadOnlyObjectWrapper<>(this, "runFolder");
+    /** The recorded run that Train continues (opened from past runs, or the last one trained); null: none. */
+    private final ReadOnlyObjectWrapper<Path> continuedRun = new ReadOnlyObjectWrapper<>(this, "continuedRun");
+    /** The data the continued run was trained on (name and SHA-256), to tell when other data is loaded. */
+    private String continuedDataName, continuedDataSha;
+    /** SHA-256 of the loaded dataset, computed in the background when it changes (null until known). */
+    private final ReadOnlyStringWrapper loadedDataSha = new ReadOnlyStringWrapper(this, "loadedDataSha");
+    private final ReadOnlyStringWrapper dataConflict = new ReadOnlyStringWrapper(this, "dataConflict", "");
+    /** The explicit choice to continue the run on the loaded data although it is not the run's ("Fine-tune on this file"). */
+    public final BooleanProperty fineTuneOnLoadedData = new SimpleBooleanProperty(this, "fineTuneOnLoadedData", false);
+    /** The end-of-run summary (time, mean tokens/s, best validation loss, tokens seen); "" while none. */
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
 
     /** Autosave every this many steps (0 = off). */
     public final IntegerProperty autosaveEvery = new SimpleIntegerProperty(this, "autosaveEvery", 0);
@@ -112,11 +125,14 @@ public final class TrainingViewModel {
         this.executor = executor;
         this.history = new RunHistory(executor);
         this.checkpoints = new CheckpointActions(session, executor, this);
+        this.exports = new ModelExport(session, executor, this);
         session.trainBlockedReason.bind(Bindings.createStringBinding(() -> {
             if (state.get().active()) return "a run is in progress";
             if (session.corpus.get() == null) return "open a dataset first";
+            if (!dataConflict.get().isEmpty()) return dataConflict.get();
             return hp.reason.get();
-        }, state, session.corpus, hp.reason));
+        }, state, session.corpus, hp.reason, dataConflict));
+        watchRunData();
         canTrain = session.trainBlockedReason.isEmpty();
         session.runState.bind(state);
     }
@@ -141,6 +157,15 @@ public final class TrainingViewModel {
     public ReadOnlyStringProperty overfitNotice() { return overfitNotice.getReadOnlyProperty(); }
     /** The folder the current (or last) run records into. */
     public ReadOnlyObjectProperty<Path> runFolder() { return runFolder.getReadOnlyProperty(); }
+
+    /** The recorded run Train continues (null: Train starts a new one). */
+    public ReadOnlyObjectProperty<Path> continuedRun() { return continuedRun.getReadOnlyProperty(); }
+    /** SHA-256 of the loaded dataset once computed (null while it is being computed, or with no data). */
+    public ReadOnlyStringProperty loadedDataSha() { return loadedDataSha.getReadOnlyProperty(); }
+    /** Why the loaded data cannot continue the run ("" when it can): it is not the data the run was trained on. */
+    public ReadOnlyStringProperty dataConflict() { return dataConflict.getReadOnlyProperty(); }
+    /** End-of-run summary: time, mean tokens/s, best validation loss, tokens seen ("" before a run ends). */
+    public ReadOnlyStringProperty summary() { return summary.getReadOnlyProperty(); }
 
     TrainingRun currentRun() {
         return run;
@@ -169,10 +194,18 @@ public final class TrainingViewModel {
             if (rp.model().config().equals(preset.model())) from = rp;
             else session.message.set("The settings' model shape differs from the loaded model: starting from fresh weights");
         }
+        if (from != null && from.state().step() >= tc.steps()) {
+            // refused here, before a run (and a dead legend entry) exists
+            session.message.set(String.format(Locale.ROOT, "The model has already trained %,d of %,d steps: use Run ▸ Train"
+                    + " more steps, or raise Steps above %,d", from.state().step(), tc.steps(), from.state().step()));
+            return;
+        }
         Path replay = replayFile.get();
         double replayFrac = replay == null ? 0 : replayFraction.get();
         int autosave = autosaveEvery.get();
+        TrainingRun.Recording recording = recordingFor(from, preset.name(), autosave, corpus);
         runFolder.set(null); // set when the run's folder exists
+        summary.set("");
         runConfig = tc;
         runSeqLen = preset.model().seqLen();
         alert.set("");
@@ -183,7 +216,8 @@ public final class TrainingViewModel {
         RunData prev = history.current.get();
         double secondsOffset = from != null && prev != null && prev.size() > 0 && prev.step(prev.size() - 1) == startStep
                 ? prev.lastSeconds() : 0;
-        RunData data = history.startRun(preset.name(), tc, startStep, secondsOffset);
+        RunData data = continuing(from) ? history.current.get() : history.startRun(preset.name(), tc, startStep, secondsOffset);
+        if (continuing(from)) data.continueClock(); // the same run and curve go on
         session.runStep.set(startStep);
         session.runTotalSteps.set(tc.steps());
         session.etaSeconds.set(Double.NaN);
@@ -199,14 +233,11 @@ public final class TrainingViewModel {
             try {
                 Gpt model = start != null ? start.model().copy() : Gpt.initialize(preset.model(), tc.seed());
                 TrainingState st = start != null ? start.state() : null;
-                if (st != null && st.step() >= tc.steps())
-                    throw new BytewiseException("the model has already trained " + st.step() + " steps; raise Steps above "
-                            + st.step() + " to continue training it");
                 Split split = corpus.split(vf);
                 Split replaySplit = replay == null ? null : Corpus.open(replay).split(vf);
                 // every run is recorded like the CLI's --run: metrics.csv, run.json, best, last checkpoints
                 TrainingRun r = new TrainingRun(model, st, split, tc).replay(replaySplit, replayFrac)
-                        .recordIn(TrainingRun.Recording.newFolderIn(Workspace.runs(), preset.name(), autosave, KEEP_LAST))
+                        .recordIn(recording)
                         .publishWeightsEvery(PUBLISH_SECONDS);
                 run = r;
                 if (stopRequested) r.cancel();
@@ -276,7 +307,10 @@ public final class TrainingViewModel {
         RunEvent end = null;
         for (RunEvent e : events) {
             switch (e) {
-                case RunEvent.Started s -> runFolder.set(s.folder());
+                case RunEvent.Started s -> {
+                    runFolder.set(s.folder());
+                    if (s.folder() != null) continueIn(s.folder(), session.corpus.get());
+                }
                 case RunEvent.Step s -> {
                     StepMetrics m = s.metrics();
                     if (data != null) data.add(m);
@@ -358,6 +392,7 @@ public final class TrainingViewModel {
 
     private void finished(RunEvent.Finished f) {
         ended();
+        summary.set(summarize(history.current.get()));
         Trainer.Snapshot end = f.end();
         boolean usable = end != null && end.model().allFinite();
         if (usable) {
@@ -392,8 +427,19 @@ public final class TrainingViewModel {
      * checkpoint becomes the model, so Train continues it.
      */
     public BackgroundTask<RunData> openRun(RunFolder folder) {
+        return openRun(folder, null);
+    }
+
+    /** As {@link #openRun(RunFolder)}; {@code then} runs once its checkpoint is the model (not when it has none). */
+    BackgroundTask<RunData> openRun(RunFolder folder, Runnable then) {
         return history.open(folder, prefix -> {
-            if (prefix != null) checkpoints.open(prefix);
+            if (prefix != null) checkpoints.open(prefix, ck -> {
+                continueRun(folder.dir(), ck.dataName(), ck.dataSha256());
+                // a finished run shows what it did, and offers to go on
+                boolean done = ck.training() != null && ck.state().step() >= ck.training().steps();
+                summary.set(done ? summarize(history.current.get()) : "");
+                if (then != null) then.run();
+            });
             else session.message.set("Run " + folder.dir().getFileName() + " has curves but no checkpoint to open");
         }, e -> session.message.set(describe(e)));
     }
@@ -409,6 +455,8 @@ public final class TrainingViewModel {
         state.set(RunState.IDLE);
         session.runStep.set(snapshot.state().step());
         session.runTotalSteps.set(tc.steps());
+        progress.set(tc.steps() <= 0 ? 0 : Math.min(1, (double) snapshot.state().step() / tc.steps()));
+        summary.set("");
     }
 
     /** Generates a short sample from {@code model} in the background (one at a time; the newest wins). */
@@ -436,6 +484,135 @@ public final class TrainingViewModel {
             pendingSample = null;
             requestSample(m, pendingSampleStep);
         }
+    }
+
+    // ------------------------------------------------------------------ runs own their data, continuing a run
+
+    /** Whether Train, starting from {@code from}, continues the recorded run (same folder, same curve). */
+    private boolean continuing(Trainer.Snapshot from) {
+        return from != null && continuedRun.get() != null && history.current.get() != null
+                && history.current.get().size() > 0;
+    }
+
+    /**
+     * Where the run is recorded: the continued run's folder when Train continues it (noting a
+     * fine-tune on other data in run.json), else a new folder in the workspace. Step checkpoints
+     * come every {@code autosave} steps and at least once a minute, the latest one kept.
+     */
+    private TrainingRun.Recording recordingFor(Trainer.Snapshot from, String preset, int autosave, Corpus corpus) {
+        TrainingRun.Recording r = TrainingRun.Recording.newFolderIn(Workspace.runs(), preset, autosave, KEEP_LAST);
+        if (!continuing(from)) return r;
+        r = r.continuing(continuedRun.get());
+        if (continuedDataSha != null && !continuedDataSha.equals(loadedDataSha.get()))
+            r = r.note(String.format(Locale.ROOT, "step %d: fine-tuned on %s (sha256 %s), was %s", from.state().step(),
+                    corpus.name(), loadedDataSha.get() == null ? "unknown" : loadedDataSha.get(), continuedDataName));
+        return r;
+    }
+
+    /** From now Train continues the run in {@code dir}, trained on {@code data}. */
+    private void continueIn(Path dir, Corpus data) {
+        continuedRun.set(dir);
+        continuedDataName = data == null ? null : data.name();
+        continuedDataSha = data == null ? null : loadedDataSha.get();
+        fineTuneOnLoadedData.set(false);
+        updateDataConflict();
+    }
+
+    /**
+     * Train continues the recorded run in {@code dir} (opened from past runs), which was trained on
+     * {@code dataName} with SHA-256 {@code dataSha}: other loaded data blocks Train until the user
+     * loads the run's data or chooses to fine-tune on the loaded file.
+     */
+    void continueRun(Path dir, String dataName, String dataSha) {
+        continuedRun.set(dir);
+        continuedDataName = dataName;
+        continuedDataSha = dataSha;
+        fineTuneOnLoadedData.set(false);
+        updateDataConflict();
+    }
+
+    /** Train starts a new run from now (fresh weights, or a checkpoint outside any run folder). */
+    void forgetContinuedRun() {
+        continuedRun.set(null);
+        continuedDataName = continuedDataSha = null;
+        updateDataConflict();
+    }
+
+    /** Hashes each newly loaded dataset in the background, for the data check. */
+    private void watchRunData() {
+        session.corpus.addListener((o, a, c) -> {
+            loadedDataSha.set(null);
+            updateDataConflict();
+            if (c == null) return;
+            BackgroundTask.wrap(c::sha256).onSuccess(sha -> {
+                if (session.corpus.get() != c) return;
+                loadedDataSha.set(sha);
+                updateDataConflict();
+            }).onFailure(e -> session.message.set(describe(e))).executeWith(executor);
+        });
+        fineTuneOnLoadedData.addListener((o, a, b) -> updateDataConflict());
+        continueTraining.addListener((o, a, b) -> updateDataConflict());
+    }
+
+    private void updateDataConflict() {
+        Corpus c = session.corpus.get();
+        String loaded = loadedDataSha.get();
+        boolean differs = continuedRun.get() != null && continueTraining.get() && continuedDataSha != null && c != null
+                && loaded != null && !continuedDataSha.equals(loaded);
+        dataConflict.set(!differs || fineTuneOnLoadedData.get() ? ""
+                : "the run was trained on " + continuedDataName + ", but " + c.name() + " is loaded (other content):"
+                + " open the run's data, or choose Fine-tune on this file");
+    }
+
+    /**
+     * Trains {@code more} steps beyond the model's current step, continuing the same run and curve
+     * (the cosine schedule stretched to the new end). Does nothing, and says why, without a model.
+     */
+    public void trainMoreSteps(int more) {
+        Trainer.Snapshot rp = resumePoint.get();
+        Preset p = session.settings.get();
+        if (rp == null || p == null) {
+            session.message.set("Nothing to extend: train a model or open a run first");
+            return;
+        }
+        if (more <= 0) {
+            session.message.set("Train more steps: give a positive number of steps, got " + more);
+            return;
+        }
+        long target = rp.state().step() + more;
+        if (target > Integer.MAX_VALUE) {
+            session.message.set("Train more steps: " + target + " steps is too many");
+            return;
+        }
+        session.settings.set(new Preset(p.name(), p.description(), p.model(), p.training().withSteps((int) target)));
+        continueTraining.set(true);
+        train();
+    }
+
+    /**
+     * What the run did, for the end-of-run summary: training time, mean tokens/s, best validation
+     * loss, tokens seen. Time sums the gaps between consecutive steps (a continued run's clock may
+     * restart), and the mean is the tokens trained over that time.
+     */
+    static String summarize(RunData r) {
+        if (r == null || r.size() == 0) return "";
+        int last = r.size() - 1;
+        double seconds = Math.max(0, r.seconds(0)), trained = 0, timed = 0;
+        for (int i = 1; i <= last; i++) {
+            double dt = r.seconds(i) - r.seconds(i - 1), dTok = r.tokens(i) - r.tokens(i - 1);
+            if (dt > 0) seconds += dt;
+            if (dt > 0 && dTok > 0) {
+                timed += dt;
+                trained += dTok;
+            }
+        }
+        double best = Double.NaN;
+        for (int i = 0; i < r.evalCount(); i++)
+            if (Double.isFinite(r.evalLoss(i)) && !(r.evalLoss(i) >= best)) best = r.evalLoss(i);
+        return String.format(Locale.ROOT, "%,d steps in %s · %s tok/s on average · best validation loss %s · %,.0f tokens seen",
+                (long) r.step(last), Format.duration(seconds),
+                timed > 0 ? String.format(Locale.ROOT, "%,.0f", trained / timed) : "—",
+                Double.isFinite(best) ? String.format(Locale.ROOT, "%.4f", best) : "—", r.tokens(last));
     }
 
     /** One line for the user: a Bytewise problem as it is, anything else with its type. */

@@ -73,7 +73,9 @@ final class Cli implements Callable<Integer> {
     Path runDir;
     @Option(names = "--autosave-every", paramLabel = "N", description = "With --run: checkpoint every N steps (0 = only at the end).", defaultValue = "100")
     int autosaveEvery;
-    @Option(names = "--keep-last", paramLabel = "K", description = "With --run: step checkpoints to keep.", defaultValue = "3")
+    @Option(names = "--autosave-seconds", paramLabel = "S", description = "With --run: also checkpoint when S seconds passed since the last one (0 = by steps only), so a kill costs at most S seconds.", defaultValue = "60")
+    double autosaveSeconds;
+    @Option(names = "--keep-last", paramLabel = "K", description = "With --run: step checkpoints to keep (besides best).", defaultValue = "1")
     int keepLast;
     @Option(names = "--list-runs", description = "List the runs in ~/.bytewise/runs (the studio's too; -Dbytewise.workspace=DIR uses DIR/runs), or in --run's parent folder.")
     boolean listRuns;
@@ -204,7 +206,8 @@ final class Cli implements Callable<Integer> {
             if (replay == null && replayFraction > 0) throw new BytewiseException("--replay-fraction needs --replay-data");
             TrainingRun run = new TrainingRun(model, state, split, tc).replay(replay, replayFraction);
             if (runDir != null)
-                run.recordIn(TrainingRun.Recording.into(runDir, base != null ? base.name() : preset, autosaveEvery, keepLast));
+                run.recordIn(TrainingRun.Recording.into(runDir, base != null ? base.name() : preset, autosaveEvery, keepLast)
+                        .autosaveSeconds(autosaveSeconds));
             Trainer.Snapshot[] end = {null};
             RunOutcome outcome = run.run(event -> {
                 switch (event) {
@@ -262,7 +265,7 @@ final class Cli implements Callable<Integer> {
         for (RunFolder r : runs) {
             RunFolder.Info i;
             try {
-                i = r.info();
+                i = r.checkedInfo(); // "running" with no live owner is reported (and recorded) as interrupted
             } catch (BytewiseException e) {
                 text(() -> out.println("  " + r.dir().getFileName() + "  (unreadable: " + e.getMessage() + ")"));
                 continue;

@@ -26,8 +26,30 @@ public final class ModelFiles {
             case LLMC -> new Checkpoint(LlmcFormat.load(path), null, null, null, null);
             case SAFETENSORS -> new Checkpoint(Safetensors.load(path), null, null, null, null);
             case GGUF -> new Checkpoint(Gguf.load(path), null, null, null, null);
-            case BYTEWISE -> Checkpoint.load(path);
+            case BYTEWISE -> {
+                notAStrayBin(path);
+                yield Checkpoint.load(path);
+            }
         };
+    }
+
+    /** A .bin file with no .json beside it is not half of a Bytewise pair: say what its first bytes are not. */
+    private static void notAStrayBin(Path path) {
+        if (path.getFileName() == null || !path.getFileName().toString().endsWith(".bin") || !Files.isRegularFile(path)
+                || Files.exists(Checkpoint.jsonPath(Checkpoint.prefixOf(path)))) return;
+        ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        long size;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            size = ch.size();
+            while (head.hasRemaining() && ch.read(head) > 0) { }
+        } catch (IOException e) {
+            throw new BytewiseException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+        head.flip();
+        if (head.limit() == 4 && head.getInt(0) == Checkpoint.MAGIC) return; // Bytewise weights: load names the missing .json
+        throw new BytewiseException(String.format(java.util.Locale.ROOT, "%s is not a model file Bytewise reads:"
+                + " %s; an llm.c checkpoint starts with the int32 %d, a Bytewise weights file with \"BWCK\" (and has"
+                + " a .json beside it), a GGUF file with \"GGUF\"", path, describeHead(head, size), LlmcFormat.MAGIC));
     }
 
     /**
@@ -57,5 +79,12 @@ public final class ModelFiles {
         if (stName) return Format.SAFETENSORS;
         if (head.limit() == 9 && head.get(8) == '{' && head.getLong(0) > 0 && head.getLong(0) <= size - 8) return Format.SAFETENSORS;
         return Format.BYTEWISE;
+    }
+
+    private static String describeHead(ByteBuffer head, long size) {
+        if (size == 0) return "it is empty";
+        if (head.limit() < 4) return "it has only " + size + " bytes";
+        return String.format(java.util.Locale.ROOT, "its first four bytes are %02x %02x %02x %02x (int32 %d)",
+                head.get(0), head.get(1), head.get(2), head.get(3), head.getInt(0));
     }
 }

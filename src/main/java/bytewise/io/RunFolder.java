@@ -7,9 +7,13 @@ import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
 import bytewise.train.TrainingHealth;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,13 +54,68 @@ public final class RunFolder {
     }
     private static final Pattern STEP_FILE = Pattern.compile("step-(\\d{8})\\.json");
 
-    /** What run.json holds. {@code status}: running, completed, cancelled, diverged. */
+    /**
+     * What run.json holds. {@code status}: running, completed, cancelled, diverged, failed, or
+     * interrupted (it said running, but no process owns it any more: killed, crashed, power lost).
+     * {@code dataPath}: where the data file was when the run last trained; {@code owner}: pid@host
+     * of the process that last trained it; {@code label}: the name the user gave it (null: the
+     * folder's); {@code notes}: what happened to the run besides training (fine-tuned on another
+     * file, extended), one line each.
+     */
     public record Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
-                       TrainConfig training, long step, Float bestValLoss, String status, String message) {
+                       TrainConfig training, long step, Float bestValLoss, String status, String message,
+                       String dataPath, String owner, String label, List<String> notes) {
+        public Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
+                    TrainConfig training, long step, Float bestValLoss, String status, String message) {
+            this(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
+                    null, null, null, List.of());
+        }
+
+        public Info {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
         public Info with(long newStep, Float best, String newStatus, String newMessage) {
-            return new Info(created, preset, dataName, dataSha256, model, training, newStep, best, newStatus, newMessage);
+            return new Info(created, preset, dataName, dataSha256, model, training, newStep, best, newStatus, newMessage,
+                    dataPath, owner, label, notes);
+        }
+
+        public Info withLabel(String newLabel) {
+            return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
+                    dataPath, owner, newLabel, notes);
+        }
+
+        public Info withOwner(String newOwner) {
+            return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
+                    dataPath, newOwner, label, notes);
+        }
+
+        /** The data the run trains on from now: a different file is recorded in {@code notes} by the caller. */
+        public Info withData(String name, String sha256, String path) {
+            return new Info(created, preset, name, sha256, model, training, step, bestValLoss, status, message,
+                    path, owner, label, notes);
+        }
+
+        public Info withTraining(TrainConfig tc) {
+            return new Info(created, preset, dataName, dataSha256, model, tc, step, bestValLoss, status, message,
+                    dataPath, owner, label, notes);
+        }
+
+        public Info withNote(String note) {
+            List<String> n = new ArrayList<>(notes);
+            n.add(note);
+            return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
+                    dataPath, owner, label, n);
         }
     }
+
+    /** Fields added to run.json after its first version: older files get them as null. */
+    private static final List<String> LATER_FIELDS = List.of("data_path", "owner", "label", "notes");
+    /** Held (an OS lock) by the process training the run; a run marked running without it was interrupted. */
+    static final String OWNER_LOCK = "owner.lock";
+    /** Lock files this JVM holds: probing one would open and close a second channel, and on POSIX closing any
+     * channel on a file drops the process's lock on it. */
+    private static final Map<Path, FileLock> HELD = new ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -85,8 +146,115 @@ public final class RunFolder {
             throw new BytewiseException("cannot create run folder " + dir + ": " + e.getMessage(), e);
         }
         RunFolder f = new RunFolder(dir);
-        f.writeInfo(info);
+        f.claim(); // before run.json says "running": a lister must never see it running without an owner
+        f.writeInfo(info.withOwner(ownerName()));
         return f;
+    }
+
+    // ------------------------------------------------------------------ ownership
+
+    /** This process as run.json names it: pid@host. */
+    public static String ownerName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
+    }
+
+    private Path lockFile() {
+        return dir.toAbsolutePath().normalize().resolve(OWNER_LOCK);
+    }
+
+    /**
+     * Makes this process the run's owner: an OS lock on {@code owner.lock}, held until {@link #release}
+     * or the process ends (the OS drops it on kill -9 or a crash, which is how an interrupted run is
+     * told from a live one). Refused when another process (or another recorder here) owns the run.
+     */
+    public void claim() {
+        Path lock = lockFile();
+        if (HELD.containsKey(lock)) throw new BytewiseException("run " + dir + " is already being trained in this process");
+        try {
+            FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            if (l == null) {
+                ch.close();
+                String who = Files.isRegularFile(dir.resolve("run.json")) ? info().owner() : null;
+                throw new BytewiseException("run " + dir + " is being trained by another process"
+                        + (who == null ? "" : " (" + who + ")"));
+            }
+            HELD.put(lock, l);
+        } catch (IOException e) {
+            throw new BytewiseException("cannot lock run folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this process owns the run (a recorder here holds its lock). */
+    public boolean ownedHere() {
+        return HELD.containsKey(lockFile());
+    }
+
+    /** Gives up ownership (the run ended); harmless when not owned. */
+    public void release() {
+        FileLock l = HELD.remove(lockFile());
+        if (l == null) return;
+        try {
+            l.release();
+            l.channel().close();
+        } catch (IOException ignored) {
+            // the lock goes with the channel or the process anyway
+        }
+    }
+
+    /** Whether a live process (this one or another) owns the run now. */
+    public boolean isOwned() {
+        Path lock = lockFile();
+        if (HELD.containsKey(lock)) return true;
+        if (!Files.exists(lock)) return false;
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) return true;
+            l.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // a lock file we cannot even open has no owner we could reach
+        }
+    }
+
+    /**
+     * run.json's info with the status as it really is: a run that says "running" with no live owner
+     * is marked "interrupted", in run.json too (under the lock, so a process resuming it meanwhile
+     * is never overwritten).
+     */
+    public Info checkedInfo() {
+        Info info = info();
+        if (!"running".equals(info.status()) || HELD.containsKey(lockFile())) return info;
+        try {
+            claim();
+        } catch (BytewiseException owned) {
+            return info;
+        }
+        try {
+            Info now = info();
+            if (!"running".equals(now.status())) return now;
+            Info marked = now.with(now.step(), now.bestValLoss(), "interrupted",
+                    "the process training it stopped without finishing (killed, crashed or power lost)"
+                            + (now.owner() == null ? "" : ": " + now.owner()));
+            writeInfo(marked);
+            return marked;
+        } finally {
+            release();
+        }
     }
 
     public static RunFolder open(Path dir) {
@@ -117,7 +285,10 @@ public final class RunFolder {
     public Info info() {
         Path p = dir.resolve("run.json");
         try {
-            return Json.MAPPER.readValue(p.toFile(), Info.class);
+            JsonNode node = Json.MAPPER.readTree(p.toFile());
+            if (!(node instanceof ObjectNode o)) throw new BytewiseException("run file " + p + " is not a JSON object");
+            for (String f : LATER_FIELDS) if (!o.has(f)) o.putNull(f);
+            return Json.MAPPER.treeToValue(o, Info.class);
         } catch (JsonProcessingException e) {
             throw Json.problem("run file " + p + " is invalid", e);
         } catch (IOException e) {

@@ -13,15 +13,19 @@ import java.io.UncheckedIOException;
 
 /**
  * Records a run into its {@link RunFolder} from the training thread: a metrics row per step and
- * evaluation, a checkpoint every {@code autosaveEvery} steps (keeping the last {@code keepLast}),
+ * evaluation, a checkpoint every {@code autosaveEvery} steps or {@code autosaveSeconds} seconds,
+ * whichever comes first (so a kill never costs more than that; keeping the last {@code keepLast}),
  * the best checkpoint by validation loss, a final checkpoint when the run ends, and the training
- * health reports (health.csv, opened at the first report). Checkpoints are
- * taken between steps with {@link Trainer#capture()}, so weights and optimizer state match.
+ * health reports (health.csv, opened at the first report). Checkpoints are taken between steps
+ * with {@link Trainer#capture()}, so weights and optimizer state match. While it is open the
+ * recorder owns the folder ({@link RunFolder#claim}), which tells a live run from an interrupted one.
  */
 public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final RunFolder folder;
     private final Trainer trainer;
     private final int autosaveEvery, keepLast;
+    private final double autosaveSeconds;
+    private long lastSaveNanos = System.nanoTime();
     private final String dataName, dataSha256;
     private final BufferedWriter metrics;
     private BufferedWriter health;
@@ -29,11 +33,18 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private long lastSaved = -1;
 
     public RunRecorder(RunFolder folder, Trainer trainer, int autosaveEvery, int keepLast) {
+        this(folder, trainer, autosaveEvery, 0, keepLast);
+    }
+
+    /** {@code autosaveSeconds} 0: by steps only. */
+    public RunRecorder(RunFolder folder, Trainer trainer, int autosaveEvery, double autosaveSeconds, int keepLast) {
         this.folder = folder;
         this.trainer = trainer;
         this.autosaveEvery = autosaveEvery;
+        this.autosaveSeconds = autosaveSeconds;
         this.keepLast = keepLast;
-        RunFolder.Info info = folder.info();
+        if (!folder.ownedHere()) folder.claim();
+        RunFolder.Info info = folder.info().withOwner(RunFolder.ownerName());
         this.dataName = info.dataName();
         this.dataSha256 = info.dataSha256();
         this.best = info.bestValLoss();
@@ -48,7 +59,9 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     @Override
     public void onStep(StepMetrics m) {
         row(RunFolder.stepRow(m));
-        if (autosaveEvery > 0 && m.step() % autosaveEvery == 0) saveStep();
+        boolean byStep = autosaveEvery > 0 && m.step() % autosaveEvery == 0;
+        boolean byTime = autosaveSeconds > 0 && System.nanoTime() - lastSaveNanos >= autosaveSeconds * 1e9;
+        if (byStep || byTime) saveStep();
     }
 
     @Override
@@ -89,9 +102,16 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
                 outcome.status() == RunOutcome.Status.COMPLETED ? null : outcome.message()));
     }
 
+    /** Step of the newest step checkpoint this recorder wrote (-1: none yet). */
+    public long lastSavedStep() {
+        return lastSaved;
+    }
+
     private void saveStep() {
+        flush(); // the curve on disk reaches the checkpoint
         folder.saveCheckpoint(checkpoint(), keepLast);
         lastSaved = trainer.step();
+        lastSaveNanos = System.nanoTime();
         folder.writeInfo(folder.info().with(trainer.step(), best, "running", null));
     }
 
@@ -125,6 +145,8 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
             if (health != null) health.close();
         } catch (IOException ignored) {
             // nothing more to save
+        } finally {
+            folder.release();
         }
     }
 }

@@ -13,6 +13,7 @@ import bytewise.train.TrainingState;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -33,16 +34,33 @@ public final class TrainingRun {
      * new folder under {@code workspace}. With {@code keepTrainingIfItFails}, a recording failure
      * (a full disk) stops the recording, not the run.
      */
-    public record Recording(Path runDir, Path workspace, String preset, int autosaveEvery, int keepLast,
-                            boolean keepTrainingIfItFails) {
+    public record Recording(Path runDir, Path workspace, String preset, int autosaveEvery, double autosaveSeconds,
+                            int keepLast, boolean keepTrainingIfItFails, String note) {
+        /** Step checkpoints at least this often by default, so a kill never costs more than a minute of training. */
+        public static final double DEFAULT_AUTOSAVE_SECONDS = 60;
+
         /** Records into {@code dir}, which may already hold the run; a recording failure ends the run. */
         public static Recording into(Path dir, String preset, int autosaveEvery, int keepLast) {
-            return new Recording(dir, null, preset, autosaveEvery, keepLast, false);
+            return new Recording(dir, null, preset, autosaveEvery, DEFAULT_AUTOSAVE_SECONDS, keepLast, false, null);
         }
 
         /** Records into a new folder under {@code workspace}; a recording failure only stops the recording. */
         public static Recording newFolderIn(Path workspace, String preset, int autosaveEvery, int keepLast) {
-            return new Recording(null, workspace, preset, autosaveEvery, keepLast, true);
+            return new Recording(null, workspace, preset, autosaveEvery, DEFAULT_AUTOSAVE_SECONDS, keepLast, true, null);
+        }
+
+        /** The same, continuing the run in {@code dir} (the studio: a full disk stops the recording only). */
+        public Recording continuing(Path dir) {
+            return new Recording(dir, workspace, preset, autosaveEvery, autosaveSeconds, keepLast, keepTrainingIfItFails, note);
+        }
+
+        public Recording autosaveSeconds(double seconds) {
+            return new Recording(runDir, workspace, preset, autosaveEvery, seconds, keepLast, keepTrainingIfItFails, note);
+        }
+
+        /** A line for run.json's notes when this recording starts (say, "fine-tuned on X"). */
+        public Recording note(String line) {
+            return new Recording(runDir, workspace, preset, autosaveEvery, autosaveSeconds, keepLast, keepTrainingIfItFails, line);
         }
     }
 
@@ -113,7 +131,8 @@ public final class TrainingRun {
             RunFolder folder = recording == null ? null : folder(tr);
             sink.accept(new RunEvent.Started(folder == null ? null : folder.dir(), from, config.steps()));
             try (RunRecorder recorder = folder == null ? null
-                    : new RunRecorder(folder, tr, recording.autosaveEvery(), recording.keepLast())) {
+                    : new RunRecorder(folder, tr, recording.autosaveEvery(), recording.autosaveSeconds(),
+                    recording.keepLast())) {
                 Events events = new Events(tr, recorder, sink);
                 RunOutcome outcome;
                 try {
@@ -137,11 +156,22 @@ public final class TrainingRun {
     }
 
     private RunFolder folder(Trainer tr) {
-        RunFolder.Info info = new RunFolder.Info(Instant.now().toString(), recording.preset(), split.corpus().name(),
-                split.corpus().sha256(), model.config(), config, tr.step(), null, "running", null);
-        if (recording.runDir() != null)
-            return RunFolder.isRunFolder(recording.runDir()) ? RunFolder.open(recording.runDir())
-                    : RunFolder.createAt(recording.runDir(), info);
+        var corpus = split.corpus();
+        String dataPath = corpus.path() == null ? null : corpus.path().toAbsolutePath().normalize().toString();
+        RunFolder.Info info = new RunFolder.Info(Instant.now().toString(), recording.preset(), corpus.name(),
+                corpus.sha256(), model.config(), config, tr.step(), null, "running", null, dataPath, null, null,
+                recording.note() == null ? List.of() : List.of(recording.note()));
+        if (recording.runDir() != null && RunFolder.isRunFolder(recording.runDir())) {
+            // continuing a run: it now trains on this data with these settings (a longer schedule, say)
+            RunFolder f = RunFolder.open(recording.runDir());
+            f.claim();
+            RunFolder.Info old = f.info();
+            RunFolder.Info now = old.withTraining(config).withData(corpus.name(), corpus.sha256(), dataPath);
+            if (recording.note() != null) now = now.withNote(recording.note());
+            if (!now.equals(old)) f.writeInfo(now);
+            return f;
+        }
+        if (recording.runDir() != null) return RunFolder.createAt(recording.runDir(), info);
         return RunFolder.create(recording.workspace(), info);
     }
 
@@ -189,8 +219,7 @@ public final class TrainingRun {
         public void onStep(StepMetrics m) {
             sink.accept(new RunEvent.Step(m));
             record(() -> recorder.onStep(m));
-            int every = TrainingRun.this.recording == null ? 0 : TrainingRun.this.recording.autosaveEvery();
-            if (recording && every > 0 && m.step() % every == 0)
+            if (recording && recorder.lastSavedStep() == m.step())
                 sink.accept(new RunEvent.CheckpointSaved(recorder.folder().checkpointPrefix(m.step()), m.step()));
             if (publishing() && System.nanoTime() - lastPublish >= publishSeconds * 1e9) publish(m.step(), false);
         }

@@ -21,6 +21,11 @@ public final class Workspace {
         return root().resolve("runs");
     }
 
+    /** Where deleted runs go (a folder the user can empty or restore from). */
+    public static Path trash() {
+        return root().resolve("trash");
+    }
+
     /** The studio's preferences file. */
     public static Path prefsFile() {
         return root().resolve("studio.json");

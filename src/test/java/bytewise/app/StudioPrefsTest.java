@@ -49,6 +49,11 @@ class StudioPrefsTest {
         assertEquals("5,300 tok/s", vm.speedText.get());
         s.etaSeconds.set(62);
         assertEquals("ETA 1 min 02 s", vm.etaText.get());
+        s.runState.set(RunState.PAUSED); // the figures from before the pause would mislead
+        assertEquals("paused", vm.speedText.get());
+        assertEquals("ETA paused", vm.etaText.get());
+        s.runState.set(RunState.RUNNING);
+        assertEquals("5,300 tok/s", vm.speedText.get());
         vm.theme.set(MainViewModel.DARK);
         assertEquals("dark", StudioPrefs.load(dir.resolve("p.json")).theme, "the theme is remembered");
     }

@@ -24,8 +24,8 @@ class StudioStartTest {
     void withoutArgumentsTheShippedSampleOpens(@TempDir Path tmp) throws Exception {
         System.setProperty("bytewise.workspace", tmp.toString());
         StudioPrefs prefs = new StudioPrefs();
-        prefs.width = 1100;
-        prefs.height = 720;
+        prefs.width = 1300; // above the window's minimum (StudioApp.MIN_WIDTH), not the default
+        prefs.height = 760;
         prefs.save(Workspace.prefsFile());
         FxToolkit.registerPrimaryStage();
         FxToolkit.setupApplication(StudioApp.class);
@@ -42,7 +42,7 @@ class StudioStartTest {
             } else {
                 assertEquals("open a dataset first", StudioFlowTest.fx(s.trainBlockedReason::get));
             }
-            assertEquals(1100, StudioFlowTest.fx(() -> app.stage().getWidth()), 1, "the window size is remembered");
+            assertEquals(1300, StudioFlowTest.fx(() -> app.stage().getWidth()), 1, "the window size is remembered");
             Path dir = Path.of("target", "screens");
             Files.createDirectories(dir);
             var img = StudioFlowTest.fx(() -> app.stage().getScene().snapshot(null));
@@ -52,6 +52,6 @@ class StudioStartTest {
             Platform.runLater(() -> MainView.applyTheme(MainViewModel.LIGHT));
             WaitForAsyncUtils.waitForFxEvents();
         }
-        assertTrue(Files.readString(Workspace.prefsFile()).contains("\"width\" : 1100"));
+        assertTrue(Files.readString(Workspace.prefsFile()).contains("\"width\" : 1300"));
     }
 }

@@ -119,18 +119,39 @@ class TrainingViewModelTest {
     }
 
     @Test
-    void continuingAModelThatAlreadyReachedTheStepsFailsWithTheReason() {
+    void aFinishedRunIsRefusedWithTheReasonAndExtendedAsTheSameRunAndCurve() {
         settings(6);
         session.corpus.set(TestData.proseCorpus(20_000, 3));
         vm.train();
         assertEquals(RunState.COMPLETED, vm.state().get());
+        Path folder = vm.runFolder().get();
+        assertFalse(vm.summary().get().isEmpty(), "an end-of-run summary");
+        assertTrue(vm.summary().get().startsWith("6 steps in "), vm.summary().get());
+        assertTrue(vm.summary().get().contains("tok/s on average"), vm.summary().get());
+        assertTrue(vm.summary().get().contains(String.format(java.util.Locale.ROOT, "best validation loss %.4f",
+                vm.valLoss().get())), vm.summary().get());
+        assertTrue(vm.summary().get().endsWith(String.format(java.util.Locale.ROOT, "%,d tokens seen",
+                6L * session.settings.get().training().batch() * session.settings.get().model().seqLen())), vm.summary().get());
         vm.continueTraining.set(true);
         vm.train();
-        assertEquals(RunState.FAILED, vm.state().get());
-        assertTrue(vm.alert().get().contains("already trained 6 steps"), vm.alert().get());
-        assertEquals(vm.alert().get(), session.message.get());
-        assertFalse(vm.active().get());
-        assertTrue(vm.canTrain().get(), "a failed run does not block the next one");
+        assertEquals(RunState.COMPLETED, vm.state().get(), "refused before anything starts");
+        assertTrue(session.message.get().contains("already trained 6 of 6 steps"), session.message.get());
+        assertEquals(1, vm.history.runs().size(), "no dead run in the legend");
+
+        vm.trainMoreSteps(6);
+        assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
+        assertEquals(folder, vm.runFolder().get(), "the same run folder");
+        assertEquals(1, vm.history.runs().size(), "the same run on the chart");
+        RunData run = vm.history.runs().get(0);
+        assertEquals(12, run.size(), "the curve goes on: steps 1..12");
+        for (int i = 0; i < run.size(); i++) assertEquals(i + 1, run.step(i));
+        assertTrue(run.seconds(11) >= run.seconds(5), "time goes on too");
+        RunFolder.Info info = RunFolder.open(folder).info();
+        assertEquals(12, info.step());
+        assertEquals(12, info.training().steps(), "run.json has the extended schedule");
+        assertEquals("completed", info.status());
+        assertEquals(12, RunFolder.open(folder).readMetrics().stream().filter(m -> m.kind().equals("step")).count());
+        assertEquals(1, RunFolder.list(workspace.resolve("runs")).size(), "no second run folder");
     }
 
     @Test

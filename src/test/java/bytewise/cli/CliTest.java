@@ -111,4 +111,41 @@ class CliTest {
         for (String f : new String[]{"--data", "--steps", "--sanity-next-from-data", "--top-p", "--bench", "--json"})
             assertTrue(r.out().contains(f), f);
     }
+
+    @Test
+    void listRunsReportsAKilledRunAsInterrupted(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("text.txt");
+        Files.write(data, TestData.prose(20_000, 4));
+        Path done = dir.resolve("runs").resolve("a-done");
+        assertEquals(0, run("--data", data.toString(), "--preset", "tiny", "--steps", "3", "--eval-every", "0",
+                "--threads", "1", "--run", done.toString()).status());
+        // a run folder left as a killed process leaves it: "running", no process holding its lock
+        Path killed = dir.resolve("runs").resolve("b-killed");
+        bytewise.io.RunFolder f = bytewise.io.RunFolder.createAt(killed, bytewise.io.RunFolder.open(done).info()
+                .with(2, null, "running", null));
+        f.release();
+        Outcome r = run("--list-runs", "--run", done.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        List<JsonNode> runs = r.events().stream().filter(n -> n.get("type").asText().equals("run")).toList();
+        assertEquals(2, runs.size(), r.out());
+        JsonNode k = runs.stream().filter(n -> n.get("dir").asText().endsWith("b-killed")).findFirst().orElseThrow();
+        assertEquals("interrupted", k.get("status").asText());
+        JsonNode d = runs.stream().filter(n -> n.get("dir").asText().endsWith("a-done")).findFirst().orElseThrow();
+        assertEquals("completed", d.get("status").asText());
+        assertTrue(Files.readString(killed.resolve("run.json")).contains("\"interrupted\""), "run.json is marked too");
+        Outcome text = run("--list-runs", "--run", done.toString());
+        assertTrue(text.out().contains("interrupted"), text.out());
+    }
+
+    @Test
+    void aBinThatIsNoModelIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("weights.bin");
+        Files.write(bin, new byte[]{1, 2, 3, 4, 5, 6, 7, 8});
+        Outcome r = run("--load", bin.toString(), "--gen", "5");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("is not a model file Bytewise reads"), r.err());
+        assertTrue(r.err().contains("01 02 03 04"), r.err());
+        assertFalse(r.err().contains("not found"), "no talk of a missing .json the user never had: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
 }

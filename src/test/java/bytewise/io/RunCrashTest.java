@@ -57,10 +57,18 @@ class RunCrashTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(log).contains("step ") && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
             Thread.sleep(rng.nextInt(1500));
+            // a step line (not "resuming … from step N", printed before the run is opened)
+            boolean training = p.isAlive() && java.util.regex.Pattern.compile("(?m)^step ").matcher(Files.readString(log)).find()
+                    && RunFolder.isRunFolder(run);
+            if (training) {
+                assertTrue(RunFolder.open(run).isOwned(), "another live process owns the run: " + Files.readString(run.resolve("run.json")) + Files.readString(log));
+                assertEquals("running", RunFolder.open(run).checkedInfo().status(), "a live run is not interrupted");
+            }
             p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             kills++;
             if (!RunFolder.isRunFolder(run)) continue; // killed before it even started
+            if (training) assertEquals("interrupted", RunFolder.open(run).checkedInfo().status(), "killed: no live owner");
             for (Path json : checkpointsOnDisk(run)) {
                 String name = json.getFileName().toString();
                 if (name.endsWith(".tmp") || name.endsWith(".prev")) continue;
