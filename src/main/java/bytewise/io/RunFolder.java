@@ -1,6 +1,7 @@
 package bytewise.io;
 
 import bytewise.BytewiseException;
+import bytewise.data.DataFile;
 import bytewise.model.ModelConfig;
 import bytewise.train.EvalMetrics;
 import bytewise.train.StepMetrics;
@@ -49,9 +50,17 @@ public final class RunFolder {
 
     /** What run.json holds. {@code status}: running, completed, cancelled, diverged. */
     public record Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
-                       TrainConfig training, long step, Float bestValLoss, String status, String message) {
+                       TrainConfig training, long step, Float bestValLoss, String status, String message,
+                       List<DataFile> dataFiles) {
+        /** Without the per-file list (run.json from before sets of files holds none). */
+        public Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
+                    TrainConfig training, long step, Float bestValLoss, String status, String message) {
+            this(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message, null);
+        }
+
         public Info with(long newStep, Float best, String newStatus, String newMessage) {
-            return new Info(created, preset, dataName, dataSha256, model, training, newStep, best, newStatus, newMessage);
+            return new Info(created, preset, dataName, dataSha256, model, training, newStep, best, newStatus, newMessage,
+                    dataFiles);
         }
     }
 
@@ -116,7 +125,11 @@ public final class RunFolder {
     public Info info() {
         Path p = dir.resolve("run.json");
         try {
-            return Json.MAPPER.readValue(p.toFile(), Info.class);
+            com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(p.toFile());
+            // run.json from before sets of files has no list: its one file is dataName + dataSha256
+            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("data_files"))
+                o.putNull("data_files");
+            return Json.MAPPER.treeToValue(node, Info.class);
         } catch (JsonProcessingException e) {
             throw Json.problem("run file " + p + " is invalid", e);
         } catch (IOException e) {

@@ -21,6 +21,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final Trainer trainer;
     private final int autosaveEvery, keepLast;
     private final String dataName, dataSha256;
+    private final java.util.List<bytewise.data.DataFile> dataFiles;
     private final BufferedWriter metrics;
     private Float best;
     private long lastSaved = -1;
@@ -33,6 +34,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         RunFolder.Info info = folder.info();
         this.dataName = info.dataName();
         this.dataSha256 = info.dataSha256();
+        this.dataFiles = info.dataFiles();
         this.best = info.bestValLoss();
         this.metrics = folder.openMetrics();
         folder.writeInfo(info.with(trainer.step(), best, "running", null));
@@ -81,7 +83,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
 
     private Checkpoint checkpoint() {
         Trainer.Snapshot s = trainer.capture();
-        return new Checkpoint(s.model(), trainer.config(), s.state(), dataName, dataSha256);
+        return new Checkpoint(s.model(), trainer.config(), s.state(), dataName, dataSha256, dataFiles);
     }
 
     private void row(String line) {

@@ -2,6 +2,7 @@ package bytewise.io;
 
 import bytewise.data.Split;
 import bytewise.model.Gpt;
+import bytewise.train.Divergence;
 import bytewise.train.EvalMetrics;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
@@ -53,6 +54,7 @@ public final class TrainingRun {
     private double replayFraction;
     private Recording recording;
     private double publishSeconds = Double.NaN;
+    private Trainer.OnDivergence onDivergence = Trainer.OnDivergence.STOP;
     private volatile Trainer trainer;
     private volatile boolean cancelRequested, pauseRequested;
 
@@ -82,6 +84,12 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Stop (the default), pause or only report when the run diverges ({@link Trainer#onDivergence}). */
+    public TrainingRun onDivergence(Trainer.OnDivergence action) {
+        this.onDivergence = action;
+        return this;
+    }
+
     public TrainConfig config() {
         return config;
     }
@@ -92,6 +100,7 @@ public final class TrainingRun {
         boolean reported = false;
         try (Trainer tr = new Trainer(model, split, config, resume, replay, replayFraction)) {
             trainer = tr;
+            tr.onDivergence(onDivergence);
             if (pauseRequested) tr.pause();
             if (cancelRequested) tr.cancel();
             RunFolder folder = recording == null ? null : folder(tr);
@@ -107,8 +116,6 @@ public final class TrainingRun {
                     sink.accept(new RunEvent.Failed(tr.step(), e));
                     throw e;
                 }
-                if (outcome.status() == RunOutcome.Status.DIVERGED)
-                    sink.accept(new RunEvent.Diverged(outcome.step(), outcome.message()));
                 sink.accept(new RunEvent.Finished(outcome, tr.capture()));
                 return outcome;
             }
@@ -122,7 +129,7 @@ public final class TrainingRun {
 
     private RunFolder folder(Trainer tr) {
         RunFolder.Info info = new RunFolder.Info(Instant.now().toString(), recording.preset(), split.corpus().name(),
-                split.corpus().sha256(), model.config(), config, tr.step(), null, "running", null);
+                split.corpus().sha256(), model.config(), config, tr.step(), null, "running", null, split.corpus().files());
         if (recording.runDir() != null)
             return RunFolder.isRunFolder(recording.runDir()) ? RunFolder.open(recording.runDir())
                     : RunFolder.createAt(recording.runDir(), info);
@@ -184,6 +191,11 @@ public final class TrainingRun {
             sink.accept(new RunEvent.Eval(m));
             record(() -> recorder.onEval(m));
             if (publishing()) publish(m.step(), true);
+        }
+
+        @Override
+        public void onDiverged(Divergence d) {
+            sink.accept(new RunEvent.Diverged(d));
         }
 
         @Override

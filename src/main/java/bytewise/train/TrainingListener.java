@@ -10,6 +10,9 @@ public interface TrainingListener {
 
     default void onEval(EvalMetrics m) {}
 
+    /** The loss gave divergence away (see {@link DivergenceRule}); the run then stops, pauses or goes on. */
+    default void onDiverged(Divergence d) {}
+
     /** Called once when the run ends, however it ends. */
     default void onFinish(RunOutcome outcome) {}
 }
