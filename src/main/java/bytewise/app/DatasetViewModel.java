@@ -165,8 +165,7 @@ public final class DatasetViewModel {
             return;
         }
         name.set(c.name());
-        sizeText.set(Format.bytes(c.size()) + " (" + Format.count(c.size(), "byte") + ")"
-                + (c.documents().size() > 1 ? " in " + Format.count(c.documents().size(), "file") : ""));
+        sizeText.set(Format.bytes(c.size()) + " (" + Format.count(c.size(), "byte") + ")"); // a set's name gives its file count
         distinctText.set("…");
         utf8Text.set("…");
         asciiText.set("…");

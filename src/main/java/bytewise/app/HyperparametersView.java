@@ -74,6 +74,7 @@ public final class HyperparametersView implements PageView {
             // the message column takes what is left and cuts long text (full text in a tooltip): fields keep their place
             err.setMinWidth(0);
             err.setPrefWidth(40);
+            err.setMaxWidth(Double.MAX_VALUE);
             Tooltip errTip = new Tooltip();
             errTip.textProperty().bind(err.textProperty());
             err.setTooltip(errTip);

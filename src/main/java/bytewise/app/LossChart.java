@@ -340,7 +340,9 @@ public final class LossChart extends Region {
             if (!Double.isFinite(v) || v < x0 || v > x1) continue;
             double x = Math.round(px(v)) + 0.5;
             g.strokeLine(x, a.getMinY(), x, a.getMaxY());
-            g.fillText("diverged ✕", x - 4, a.getMinY() + 4);
+            boolean roomLeft = x - a.getMinX() > 80; // else the label goes right of the line, inside the plot
+            g.setTextAlign(roomLeft ? TextAlignment.RIGHT : TextAlignment.LEFT);
+            g.fillText("diverged ✕", roomLeft ? x - 4 : x + 4, a.getMinY() + 4);
         }
         g.setLineDashes();
     }

@@ -396,7 +396,7 @@ public final class TrainingViewModel {
                 String msg = o.message() + (checkpoints.lastCheckpoint().get() != null
                         ? " — you can reload the last checkpoint" : "") + ".";
                 alert.set(msg);
-                offerLowerLr(msg);
+                offerLowerLr();
                 session.message.set(o.message());
             }
         }
@@ -423,17 +423,17 @@ public final class TrainingViewModel {
             if (state.get() == RunState.RUNNING || state.get() == RunState.STARTING) state.set(RunState.PAUSED);
             String msg = d.message() + ". Resume goes on anyway (without this check); Stop ends the run.";
             alert.set(msg);
-            offerLowerLr(msg);
+            offerLowerLr();
             session.message.set("Paused: training diverged at step " + d.step());
         }
     }
 
     /**
      * Offers to go on at the suggested learning rate: from the last good checkpoint when the run
-     * saved one (looked up in the background), else from the start; sets {@link #lowerLrAction} and
-     * adds the offer to the alert {@code head}.
+     * saved one (looked up in the background), else from the start; sets {@link #lowerLrAction}
+     * (the Training page's button beside the alert).
      */
-    private void offerLowerLr(String head) {
+    private void offerLowerLr() {
         Divergence d = divergence.get();
         if (d == null) return;
         Path folder = runFolder.get();
@@ -441,7 +441,6 @@ public final class TrainingViewModel {
             if (divergence.get() != d) return;
             lowerLrAction.set((saved ? "Resume from the last good checkpoint at lr " : "Restart at lr ")
                     + LearningRates.show(d.suggestedLr()));
-            if (alert.get().equals(head)) alert.set(head + " Or: " + lowerLrAction.get().toLowerCase(Locale.ROOT) + ".");
         }).executeWith(executor);
     }
 

@@ -138,8 +138,8 @@ public final class DataCheck {
                             + " (Latin-1, UTF-16)", share(invalid))));
         if (control > CONTROL_SHARE * total)
             out.add(new DataWarning(DataWarning.Kind.CONTROL_BYTES, String.format(Locale.ROOT,
-                    "%s of the bytes are NUL or other control characters (%s NUL): this looks like binary data",
-                    share(control), share(nul))));
+                    "%s of the bytes are NUL or other control characters%s: this looks like binary data or UTF-16 text",
+                    share(control), nul > 0 && nul < control ? " (" + share(nul) + " NUL)" : "")));
         if (runs > RUN_SHARE * total)
             out.add(new DataWarning(DataWarning.Kind.LONG_RUNS, String.format(Locale.ROOT,
                     "%s of the bytes are in long runs of one repeated byte (the longest: %,d × %s); the model will"

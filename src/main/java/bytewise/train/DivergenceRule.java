@@ -95,7 +95,7 @@ public final class DivergenceRule {
     /** One line for people: what happened at which step, and what to try. */
     public static String message(Reason reason, long step, double loss, double lr, double suggestedLr) {
         return String.format(Locale.ROOT, "Training diverged at step %d: %s (loss %s). Lower the learning rate to %s"
-                        + " (now %s) and resume from the last good checkpoint", step, reason.text,
+                        + " (now %s)", step, reason.text,
                 Double.isFinite(loss) ? String.format(Locale.ROOT, "%.4g", loss) : String.valueOf(loss),
                 LearningRates.show(suggestedLr), LearningRates.show(lr));
     }

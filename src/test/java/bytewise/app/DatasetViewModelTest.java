@@ -37,7 +37,7 @@ class DatasetViewModelTest {
         assertNotNull(c, vm.error.get());
         assertEquals("essays (2 files)", vm.name.get());
         assertEquals(List.of("essays/more/two.md", "essays/one.txt"), c.documents().stream().map(Corpus.Document::name).toList());
-        assertTrue(vm.sizeText.get().endsWith("in 2 files"), vm.sizeText.get());
+        assertEquals(Format.bytes(c.size()) + String.format(java.util.Locale.ROOT, " (%,d bytes)", c.size()), vm.sizeText.get());
         assertEquals(List.of(essays), opened, "a folder reopens from the recent list like a file");
         assertEquals("essays/one.txt", vm.documentAt(c.documents().get(1).offset()));
         assertEquals("separator", vm.documentAt(c.documents().get(1).offset() - 2));

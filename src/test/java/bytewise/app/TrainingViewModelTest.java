@@ -228,7 +228,6 @@ class TrainingViewModelTest {
                 new bytewise.train.RunOutcome(bytewise.train.RunOutcome.Status.DIVERGED, 13, d.message()), end)));
         assertEquals(RunState.DIVERGED, vm.state().get());
         assertEquals("Resume from the last good checkpoint at lr 7.0e-05", vm.lowerLrAction().get());
-        assertTrue(vm.alert().get().endsWith("Or: resume from the last good checkpoint at lr 7.0e-05."), vm.alert().get());
         settingsAt(18, 3e-4);
         vm.resumeAtLowerLr();
         assertEquals(7e-5, session.settings.get().training().lr(), 1e-15);
