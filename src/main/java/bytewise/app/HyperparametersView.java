@@ -70,7 +70,10 @@ public final class HyperparametersView implements PageView {
             label.setTooltip(tip);
             Label err = new Label();
             err.setId("hp-" + f.key() + "-error");
-            err.textProperty().bind(vm.errors.get(f.key()).map(e -> e.isEmpty() ? f.range() : e));
+            err.textProperty().bind(f.key().equals("lr")
+                    ? javafx.beans.binding.Bindings.createStringBinding(() -> vm.errors.get("lr").get().isEmpty()
+                    ? vm.lrRange.get() : vm.errors.get("lr").get(), vm.errors.get("lr"), vm.lrRange)
+                    : vm.errors.get(f.key()).map(e -> e.isEmpty() ? f.range() : e));
             // the message column takes what is left and cuts long text (full text in a tooltip): fields keep their place
             err.setMinWidth(0);
             err.setPrefWidth(40);

@@ -96,6 +96,8 @@ public final class HyperparametersViewModel {
     public final StringProperty description = new SimpleStringProperty("");
     /** Settings that train but look unwise (a learning rate outside the usual range for the width); "" when none. */
     public final StringProperty warning = new SimpleStringProperty(this, "warning", "");
+    /** The usual learning rates for the width in the form, shown beside the field. */
+    public final StringProperty lrRange = new SimpleStringProperty(this, "lrRange", RANGES.get("lr"));
 
     private Preset base = builtIn("tiny");
     private boolean applying, writing;
@@ -284,6 +286,8 @@ public final class HyperparametersViewModel {
         }
         reason.set(why);
         warning.set(p == null ? "" : LearningRates.warning(p.training().lr(), p.model()));
+        if (p != null) lrRange.set(LearningRates.show(LearningRates.usualLow(p.model())) + " – "
+                + LearningRates.show(LearningRates.usualHigh(p.model())));
         if (why.isEmpty() && p != null && !p.equals(session.settings.get())) {
             writing = true;
             try {

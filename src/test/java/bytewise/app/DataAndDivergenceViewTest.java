@@ -64,10 +64,18 @@ class DataAndDivergenceViewTest {
         else System.setProperty("bytewise.workspace", before);
     }
 
+    private Scene scene;
+
     private <V extends PageView> Scene show(String fxml) {
         FxTesting.ShownPage<V> shown = onFx(() -> FxTesting.<V>show(fxml, context));
         window = shown.window();
-        return shown.scene();
+        scene = shown.scene();
+        return scene;
+    }
+
+    /** Looks a node up in this test's window only (other test classes may leave windows open). */
+    private <T extends Node> T find(FxRobot robot, String query, Class<T> type) {
+        return onFx(() -> robot.from(scene.getRoot()).lookup(query).queryAs(type));
     }
 
     static void waitUntil(String what, BooleanSupplier condition) {
@@ -89,13 +97,13 @@ class DataAndDivergenceViewTest {
         Files.write(tmp.resolve("essays/part/two.md"), TestData.prose(6000, 2));
         Scene scene = show("DatasetView.fxml");
         onFx(() -> context.dataset.open(essays.getParent()));
-        waitUntil("the folder is loaded", () -> session.corpus.get() != null && context.dataset.warnings.get() != null
-                && !context.dataset.utf8Text.get().equals("…"));
-        assertEquals("essays (2 files)", FxTesting.find(robot, "#nameLabel", Label.class).getText());
-        assertTrue(FxTesting.find(robot, "#sizeLabel", Label.class).getText().endsWith(" bytes)"));
-        assertTrue(FxTesting.find(robot, "#hintLabel", Label.class).isVisible(), "no warnings: the hint shows");
-        assertFalse(FxTesting.find(robot, "#warningLabel", Label.class).isVisible());
-        Node preview = FxTesting.find(robot, "#preview", Node.class), grid = FxTesting.find(robot, "#infoGrid", Node.class);
+        waitUntil("the folder is loaded", () -> session.corpus.get() != null
+                && session.corpus.get().name().equals("essays (2 files)") && !context.dataset.utf8Text.get().equals("…"));
+        assertEquals("essays (2 files)", find(robot, "#nameLabel", Label.class).getText());
+        assertTrue(find(robot, "#sizeLabel", Label.class).getText().endsWith(" bytes)"));
+        assertTrue(find(robot, "#hintLabel", Label.class).isVisible(), "no warnings: the hint shows");
+        assertFalse(find(robot, "#warningLabel", Label.class).isVisible());
+        Node preview = find(robot, "#preview", Node.class), grid = find(robot, "#infoGrid", Node.class);
         Bounds previewBefore = sceneBounds(preview), gridBefore = sceneBounds(grid);
         InspectorViewTest.snapshot(scene, "dataset-folder.png");
 
@@ -103,10 +111,10 @@ class DataAndDivergenceViewTest {
         onFx(() -> context.dataset.open(zeros));
         waitUntil("the warnings show", () -> !context.dataset.warningText.get().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        Label warning = FxTesting.find(robot, "#warningLabel", Label.class);
+        Label warning = find(robot, "#warningLabel", Label.class);
         assertTrue(onFx(warning::isVisible));
         assertTrue(onFx(warning::getText).contains("only 1 distinct byte value"), onFx(warning::getText));
-        assertFalse(onFx(() -> FxTesting.find(robot, "#hintLabel", Label.class).isVisible()));
+        assertFalse(onFx(() -> find(robot, "#hintLabel", Label.class).isVisible()));
         assertEquals(previewBefore, sceneBounds(preview), "the preview did not move");
         assertEquals(gridBefore, sceneBounds(grid), "the file card did not move");
         InspectorViewTest.snapshot(scene, "dataset-warnings.png");
@@ -116,7 +124,7 @@ class DataAndDivergenceViewTest {
         onFx(() -> context.dataset.open(empty));
         waitUntil("the error shows", () -> !context.dataset.error.get().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(onFx(() -> FxTesting.find(robot, "#errorLabel", Label.class).isVisible()));
+        assertTrue(onFx(() -> find(robot, "#errorLabel", Label.class).isVisible()));
         assertFalse(onFx(warning::isVisible), "the error covers the warning, it is not stacked under it");
         assertEquals(previewBefore, sceneBounds(preview));
     }
@@ -127,19 +135,19 @@ class DataAndDivergenceViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         Map<String, Bounds> fields = new LinkedHashMap<>();
         for (var f : HyperparametersViewModel.allFields())
-            fields.put(f.key(), sceneBounds(FxTesting.find(robot, "#hp-" + f.key(), TextField.class)));
-        Label reason = FxTesting.find(robot, "#reasonLabel", Label.class), warning = FxTesting.find(robot, "#warningLabel", Label.class);
+            fields.put(f.key(), sceneBounds(find(robot, "#hp-" + f.key(), TextField.class)));
+        Label reason = find(robot, "#reasonLabel", Label.class), warning = find(robot, "#warningLabel", Label.class);
         assertFalse(onFx(reason::isVisible));
 
         String[][] edits = {{"heads", "3"}, {"heads", "4"}, {"lr", "5"}, {"min_lr", "5"}, {"steps", "not a number at all, far too long for its column"}};
         for (String[] e : edits) {
             onFx(() -> {
-                FxTesting.find(robot, "#hp-" + e[0], TextField.class).setText(e[1]);
+                find(robot, "#hp-" + e[0], TextField.class).setText(e[1]);
                 return null;
             });
             WaitForAsyncUtils.waitForFxEvents();
             for (var f : fields.entrySet())
-                assertEquals(f.getValue(), sceneBounds(FxTesting.find(robot, "#hp-" + f.getKey(), TextField.class)),
+                assertEquals(f.getValue(), sceneBounds(find(robot, "#hp-" + f.getKey(), TextField.class)),
                         f.getKey() + " moved after " + e[0] + " = " + e[1]);
             if (e[0].equals("heads") && e[1].equals("3")) {
                 assertTrue(onFx(reason::isVisible));
@@ -169,17 +177,17 @@ class DataAndDivergenceViewTest {
     void aDivergingRunStopsWithTheMessageAMarkAndARestartAtALowerRate(FxRobot robot) throws Exception {
         Scene scene = show("TrainingView.fxml");
         hugeLr();
-        robot.clickOn(FxTesting.find(robot, "#trainButton", Button.class));
+        robot.clickOn(find(robot, "#trainButton", Button.class));
         waitUntil("the run diverges", () -> context.training.state().get() == RunState.DIVERGED
                 && !context.training.lowerLrAction().get().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         long step = context.training.divergence().get().step();
-        String alert = onFx(() -> FxTesting.find(robot, "#alertLabel", Label.class).getText());
+        String alert = onFx(() -> find(robot, "#alertLabel", Label.class).getText());
         assertTrue(alert.startsWith("Training diverged at step " + step) && alert.contains("Lower the learning rate to"), alert);
-        Button lower = FxTesting.find(robot, "#lowerLrButton", Button.class);
+        Button lower = find(robot, "#lowerLrButton", Button.class);
         assertTrue(onFx(lower::isVisible));
         assertTrue(onFx(lower::getText).startsWith("Restart at lr "), onFx(lower::getText));
-        waitUntil("the chart marks it", () -> FxTesting.find(robot, "#chart", LossChart.class).divergenceMarks().length == 1);
+        waitUntil("the chart marks it", () -> find(robot, "#chart", LossChart.class).divergenceMarks().length == 1);
         InspectorViewTest.snapshot(scene, "training-diverged.png");
 
         robot.clickOn(lower);
@@ -193,14 +201,14 @@ class DataAndDivergenceViewTest {
     void withPauseChosenADivergingRunPausesAndResumeAtALowerRateRestartsIt(FxRobot robot) throws Exception {
         show("TrainingView.fxml");
         hugeLr();
-        robot.clickOn(FxTesting.find(robot, "#pauseOnDivergenceCheck", CheckBox.class));
+        robot.clickOn(find(robot, "#pauseOnDivergenceCheck", CheckBox.class));
         assertTrue(context.training.pauseOnDivergence.get());
-        robot.clickOn(FxTesting.find(robot, "#trainButton", Button.class));
+        robot.clickOn(find(robot, "#trainButton", Button.class));
         waitUntil("the run pauses", () -> context.training.state().get() == RunState.PAUSED
                 && !context.training.lowerLrAction().get().isEmpty());
-        String alert = onFx(() -> FxTesting.find(robot, "#alertLabel", Label.class).getText());
+        String alert = onFx(() -> find(robot, "#alertLabel", Label.class).getText());
         assertTrue(alert.contains("Training diverged at step") && alert.contains("Resume goes on anyway"), alert);
-        robot.clickOn(FxTesting.find(robot, "#lowerLrButton", Button.class));
+        robot.clickOn(find(robot, "#lowerLrButton", Button.class));
         waitUntil("the paused run stops and a new one completes at the lower rate",
                 () -> context.training.state().get() == RunState.COMPLETED);
         assertTrue(session.settings.get().training().lr() < 0.01);

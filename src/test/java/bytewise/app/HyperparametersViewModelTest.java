@@ -103,6 +103,7 @@ class HyperparametersViewModelTest {
     @Test
     void anUnusualLearningRateIsWarnedAboutButStillTrains() {
         assertEquals("", vm.warning.get(), "tiny's own rate is usual");
+        assertEquals("4.7e-05 – 7.1e-03", vm.lrRange.get(), "the usual range for d_model 64, beside the field");
         vm.values.get("lr").set("5");
         vm.values.get("min_lr").set("5");
         assertTrue(vm.valid.get(), "warned, not refused: " + vm.reason.get());
