@@ -193,7 +193,7 @@ public final class DatasetViewModel {
             statsNote.set(s.sampled()
                     ? String.format(Locale.ROOT, "Statistics from a %s sample of evenly spaced blocks (the file is %s).",
                     Format.bytes(s.bytesRead()), Format.bytes(c.size()))
-                    : "Statistics over the whole file.");
+                    : c.documents().size() > 1 ? "Statistics over every file of the set." : "Statistics over the whole file.");
         }).onFailure(e -> {
             if (!t.isCancelled()) statsNote.set("Statistics failed: " + e.getMessage());
         }).executeWith(executor);

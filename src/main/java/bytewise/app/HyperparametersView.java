@@ -23,7 +23,7 @@ public final class HyperparametersView implements PageView {
     @FXML private ScrollPane root;
     @FXML private ComboBox<String> presetCombo;
     @FXML private Button loadButton, saveButton;
-    @FXML private Label descriptionLabel, reasonLabel, warningLabel, paramsLabel, memoryLabel, flopsLabel, timeLabel;
+    @FXML private Label descriptionLabel, reasonLabel, warningLabel, hintLabel, paramsLabel, memoryLabel, flopsLabel, timeLabel;
     @FXML private GridPane modelGrid, trainGrid;
 
     private HyperparametersViewModel vm;
@@ -44,6 +44,7 @@ public final class HyperparametersView implements PageView {
         reasonLabel.visibleProperty().bind(vm.reason.isNotEmpty());
         warningLabel.textProperty().bind(vm.warning.map(w -> w.isEmpty() ? "" : "⚠ " + w));
         warningLabel.visibleProperty().bind(vm.warning.isNotEmpty().and(vm.reason.isEmpty()));
+        hintLabel.visibleProperty().bind(vm.warning.isEmpty().and(vm.reason.isEmpty()));
         saveButton.disableProperty().bind(vm.valid.not());
         paramsLabel.textProperty().bind(vm.paramsText);
         memoryLabel.textProperty().bind(vm.memoryText);
