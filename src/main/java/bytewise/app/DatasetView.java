@@ -30,6 +30,7 @@ import java.util.Locale;
 public final class DatasetView implements PageView {
     @FXML private VBox root;
     @FXML private Button openButton, folderButton, sampleButton, inspectButton;
+    @FXML private javafx.scene.control.TextField includeField;
     @FXML private Label hintLabel, warningLabel, errorLabel, nameLabel, sizeLabel, distinctLabel, utf8Label, asciiLabel, splitLabel, statsNote,
             valPercent, offsetLabel;
     @FXML private Slider valSlider;
@@ -72,6 +73,10 @@ public final class DatasetView implements PageView {
         openButton.disableProperty().bind(vm.busy);
         sampleButton.disableProperty().bind(vm.busy);
         folderButton.disableProperty().bind(vm.busy);
+        includeField.textProperty().bindBidirectional(vm.include);
+        includeField.setTooltip(new Tooltip("Which files of a folder to take: comma-separated patterns on the file name"
+                + " (or on the path inside the folder when a pattern has a '/'). Empty: common text and source files ("
+                + bytewise.io.DataFiles.DEFAULT_INCLUDE.replace(",", ", ") + ")."));
         valSlider.valueProperty().bindBidirectional(session.valFraction);
         valSlider.setTooltip(new Tooltip("Share of the file, at its end, held out to measure validation loss (0–50%)."));
         valPercent.textProperty().bind(session.valFraction.multiply(100).asString(Locale.ROOT, "%.0f%%"));

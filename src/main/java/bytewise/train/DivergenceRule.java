@@ -66,6 +66,7 @@ public final class DivergenceRule {
 
     private boolean farAbove(double loss) {
         double median = median();
+        if (loss <= median * (1 + relative)) return false; // the usual case: no need for the deviation
         for (int i = 0; i < filled; i++) scratch[i] = Math.abs(window[i] - median);
         Arrays.sort(scratch, 0, filled);
         double mad = 1.4826 * middle(scratch, filled); // a standard deviation's worth, for normal noise

@@ -23,7 +23,7 @@ class DatasetViewModelTest {
         Path root = Files.createDirectories(dir.resolve("essays/more"));
         Files.write(dir.resolve("essays/one.txt"), TestData.prose(3000, 1));
         Files.write(dir.resolve("essays/more/two.md"), TestData.prose(2000, 2));
-        Files.write(dir.resolve("essays/photo.jpg"), new byte[500]);
+        Files.write(dir.resolve("essays/photo.jpg"), new byte[5000]);
         return root.getParent();
     }
 
@@ -43,6 +43,22 @@ class DatasetViewModelTest {
         assertEquals("separator", vm.documentAt(c.documents().get(1).offset() - 2));
         assertEquals("", vm.warningText.get());
         assertTrue(session.message.get().startsWith("Opened essays (2 files)"), session.message.get());
+    }
+
+    @Test
+    void includePatternsChooseTheFilesOfAFolder(@TempDir Path dir) throws Exception {
+        Path essays = folder(dir);
+        vm.include.set("*.md");
+        vm.open(essays);
+        assertEquals(List.of("essays/more/two.md"), session.corpus.get().documents().stream().map(Corpus.Document::name).toList());
+        vm.include.set("*.jpg");
+        vm.open(essays);
+        assertEquals("", vm.error.get());
+        assertEquals(List.of("essays/photo.jpg"), session.corpus.get().documents().stream().map(Corpus.Document::name).toList());
+        assertFalse(vm.warningText.get().isEmpty(), "a photo of zero bytes is warned about");
+        vm.include.set("");
+        vm.open(essays);
+        assertEquals("essays (2 files)", vm.name.get(), "empty patterns: the default ones");
     }
 
     @Test
