@@ -87,6 +87,15 @@ public final class ChartData {
         };
     }
 
+    /**
+     * Where to mark that {@code d} diverged, on axis {@code x}: at its last recorded step (the one
+     * before the refused update), or NaN when it did not diverge or recorded no step.
+     */
+    public static double divergedX(RunData d, X x) {
+        if (d.divergedStep() < 0 || d.size() == 0) return Double.NaN;
+        return x(d, d.size() - 1, x);
+    }
+
     static double evalX(RunData d, int i, X x) {
         return switch (x) {
             case STEP -> d.evalStep(i);

@@ -56,7 +56,7 @@ public final class CheckpointActions {
             if (s == null) throw new BytewiseException("nothing to save yet: train or open a checkpoint first");
             TrainConfig cfg = tc != null ? tc : TrainConfig.defaults();
             new Checkpoint(s.model(), cfg, s.state(), corpus == null ? null : corpus.name(),
-                    corpus == null ? null : corpus.sha256()).save(prefix);
+                    corpus == null ? null : corpus.sha256(), corpus == null ? null : corpus.files()).save(prefix);
             return Checkpoint.prefixOf(prefix.toAbsolutePath());
         }).onSuccess(saved -> {
             lastCheckpoint.set(saved);

@@ -1,6 +1,10 @@
 package bytewise.app;
 
 import bytewise.data.Corpus;
+import bytewise.data.DataCheck;
+import bytewise.data.DataWarning;
+
+import java.util.List;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
@@ -11,7 +15,7 @@ import java.util.function.DoubleConsumer;
  * sampled (evenly spaced blocks), and the result says so. Pure Java; runs on a background thread.
  */
 public record DatasetStats(long[] histogram, int distinct, boolean sampled, long bytesRead, boolean validUtf8,
-                           boolean ascii, boolean cancelled) {
+                           boolean ascii, boolean cancelled, List<DataWarning> warnings) {
     /** At most this many bytes are read for the statistics (64 MB). */
     public static final long SAMPLE_LIMIT = 64L << 20;
     static final int BLOCK = 1 << 20;
@@ -23,12 +27,14 @@ public record DatasetStats(long[] histogram, int distinct, boolean sampled, long
         long[] hist = new long[256];
         boolean utf8 = true;
         long read = 0;
+        DataCheck check = new DataCheck(); // the engine's binary/degenerate-data warnings, from the same blocks
         for (long b = 0; b < blocks; b++) {
             if (cancelled != null && cancelled.getAsBoolean())
-                return new DatasetStats(hist, distinct(hist), sampled, read, utf8, hist(hist), true);
+                return new DatasetStats(hist, distinct(hist), sampled, read, utf8, hist(hist), true, List.of());
             long start = sampled ? (size - BLOCK) * b / Math.max(1, blocks - 1) : b * BLOCK;
             byte[] chunk = corpus.slice(start, BLOCK);
             for (byte x : chunk) hist[x & 0xFF]++;
+            check.accept(chunk, chunk.length, !sampled && b > 0, start > 0, start + chunk.length < size);
             if (utf8) utf8 = validUtf8(chunk, start > 0, start + chunk.length < size);
             read += chunk.length;
             if (progress != null) progress.accept((double) (b + 1) / blocks);
@@ -36,7 +42,7 @@ public record DatasetStats(long[] histogram, int distinct, boolean sampled, long
         // a file read whole in blocks: a character split over a block boundary was forgiven above, so
         // check each boundary's surroundings once more
         if (!sampled && utf8 && size > BLOCK) utf8 = boundariesValid(corpus);
-        return new DatasetStats(hist, distinct(hist), sampled, read, utf8, hist(hist), false);
+        return new DatasetStats(hist, distinct(hist), sampled, read, utf8, hist(hist), false, check.warnings());
     }
 
     private static boolean hist(long[] h) {

@@ -29,8 +29,9 @@ import java.util.Locale;
 /** Dataset page: thin controller binding {@link DatasetViewModel} to DatasetView.fxml. */
 public final class DatasetView implements PageView {
     @FXML private VBox root;
-    @FXML private Button openButton, sampleButton, inspectButton;
-    @FXML private Label errorLabel, nameLabel, sizeLabel, distinctLabel, utf8Label, asciiLabel, splitLabel, statsNote,
+    @FXML private Button openButton, folderButton, sampleButton, inspectButton;
+    @FXML private javafx.scene.control.TextField includeField;
+    @FXML private Label hintLabel, warningLabel, errorLabel, nameLabel, sizeLabel, distinctLabel, utf8Label, asciiLabel, splitLabel, statsNote,
             valPercent, offsetLabel;
     @FXML private Slider valSlider;
     @FXML private ProgressBar statsProgress;
@@ -45,9 +46,21 @@ public final class DatasetView implements PageView {
     public void init(AppContext context) {
         this.session = context.session;
         vm = context.dataset;
+        // the strip keeps its height: an error over a warning over the hint, never pushing the cards down
         errorLabel.textProperty().bind(vm.error);
         errorLabel.visibleProperty().bind(vm.error.isNotEmpty());
-        errorLabel.managedProperty().bind(errorLabel.visibleProperty());
+        warningLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> vm.warningText.get().isEmpty()
+                ? "" : "⚠ This data may not be text: " + vm.warningText.get().replace("\n", " · "), vm.warningText));
+        warningLabel.visibleProperty().bind(vm.warningText.isNotEmpty().and(vm.error.isEmpty()));
+        Tooltip warningTip = new Tooltip();
+        warningTip.textProperty().bind(vm.warningText);
+        warningTip.setWrapText(true);
+        warningTip.setMaxWidth(560);
+        warningLabel.setTooltip(warningTip);
+        hintLabel.visibleProperty().bind(vm.warningText.isEmpty().and(vm.error.isEmpty()));
+        nameLabel.setTooltip(filesTip);
+        session.corpus.addListener((o, a, c) -> filesTip.setText(filesText(c)));
+        filesTip.setText(filesText(session.corpus.get()));
         nameLabel.textProperty().bind(vm.name);
         sizeLabel.textProperty().bind(vm.sizeText);
         distinctLabel.textProperty().bind(vm.distinctText);
@@ -59,6 +72,11 @@ public final class DatasetView implements PageView {
         statsProgress.visibleProperty().bind(vm.statsProgress.lessThan(1).and(session.corpus.isNotNull()).or(vm.busy));
         openButton.disableProperty().bind(vm.busy);
         sampleButton.disableProperty().bind(vm.busy);
+        folderButton.disableProperty().bind(vm.busy);
+        includeField.textProperty().bindBidirectional(vm.include);
+        includeField.setTooltip(new Tooltip("Which files of a folder to take: comma-separated patterns on the file name"
+                + " (or on the path inside the folder when a pattern has a '/'). Empty: common text and source files ("
+                + bytewise.io.DataFiles.DEFAULT_INCLUDE.replace(",", ", ") + ")."));
         valSlider.valueProperty().bindBidirectional(session.valFraction);
         valSlider.setTooltip(new Tooltip("Share of the file, at its end, held out to measure validation loss (0–50%)."));
         valPercent.textProperty().bind(session.valFraction.multiply(100).asString(Locale.ROOT, "%.0f%%"));
@@ -76,10 +94,8 @@ public final class DatasetView implements PageView {
         preview.setFixedCellSize(22);
         preview.setPlaceholder(new Label("Open a text file (or drop one here) to see its bytes."));
         preview.setCellFactory(lv -> new PreviewCell());
-        session.corpus.addListener((o, a, c) -> {
-            preview.setItems(new Rows(vm.rowCount.get()));
-            preview.scrollTo(0);
-        });
+        session.corpus.addListener((o, a, c) -> preview.scrollTo(0));
+        vm.rows.addListener((o, a, r) -> preview.setItems(new Rows(r.count())));
         preview.setItems(new Rows(vm.rowCount.get()));
         vm.selectedOffset.addListener((o, a, b) -> preview.refresh());
         vm.selectedOffset.addListener((o, a, b) -> preview.refresh());
@@ -90,9 +106,7 @@ public final class DatasetView implements PageView {
         });
         root.setOnDragDropped(e -> {
             List<File> files = e.getDragboard().getFiles();
-            boolean ok = files != null && !files.isEmpty();
-            if (ok) vm.open(files.get(0).toPath());
-            e.setDropCompleted(ok);
+            e.setDropCompleted(vm.drop(files == null ? List.of() : files.stream().map(File::toPath).toList()));
             e.consume();
         });
     }
@@ -120,13 +134,38 @@ public final class DatasetView implements PageView {
         openDialog();
     }
 
-    /** Asks for a text file and opens it as the dataset (this page's button and File > Open text). */
+    private final Tooltip filesTip = new Tooltip();
+
+    /** The documents of a set, for the name's tooltip (the first 40). */
+    private static String filesText(bytewise.data.Corpus c) {
+        if (c == null) return "No dataset";
+        if (c.documents().size() < 2) return c.path() != null ? c.path().toString() : c.name();
+        StringBuilder sb = new StringBuilder(Format.count(c.documents().size(), "file") + ", in this order:");
+        c.documents().stream().limit(40).forEach(d -> sb.append('\n').append(d.name()).append("  ").append(Format.bytes(d.size())));
+        if (c.documents().size() > 40) sb.append("\n…");
+        return sb.toString();
+    }
+
+    /** Asks for one or more files and opens them as the dataset (this page's button and File > Open text). */
     public void openDialog() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open a text file to train on");
+        fc.setTitle("Open text files to train on");
         fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Text", "*.txt", "*.md", "*.csv", "*.json", "*.*"));
-        File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
-        if (f != null) vm.open(f.toPath());
+        List<File> fs = fc.showOpenMultipleDialog(root.getScene() == null ? null : root.getScene().getWindow());
+        if (fs != null && !fs.isEmpty()) vm.open(fs.stream().map(File::toPath).toList());
+    }
+
+    /** Asks for a folder and opens its text and source files as one dataset. */
+    public void openFolderDialog() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Open a folder of text to train on");
+        File d = dc.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
+        if (d != null) vm.open(d.toPath());
+    }
+
+    @FXML
+    private void onOpenFolder() {
+        openFolderDialog();
     }
 
     @FXML
@@ -187,7 +226,7 @@ public final class DatasetView implements PageView {
                 int col = p.getX() < 0 ? 0 : flow.hitTest(p).getCharIndex();
                 int len = before.getText().length() + mark.getText().length() + after.getText().length();
                 col = Math.max(0, Math.min(Math.max(0, len - 1), col));
-                vm.select(getItem() * DatasetViewModel.ROW_BYTES + col);
+                vm.select(vm.rowStart(getItem()) + col);
             });
         }
 
@@ -199,9 +238,9 @@ public final class DatasetView implements PageView {
                 setGraphic(null);
                 return;
             }
-            gutter.setText(String.format(Locale.ROOT, "%,11d", row * DatasetViewModel.ROW_BYTES));
+            long start = vm.rowStart(row), sel = vm.selectedOffset.get();
+            gutter.setText(String.format(Locale.ROOT, "%,11d", start));
             String t = vm.rowText(row);
-            long start = row * DatasetViewModel.ROW_BYTES, sel = vm.selectedOffset.get();
             if (sel >= start && sel < start + t.length()) {
                 int c = (int) (sel - start);
                 before.setText(t.substring(0, c));

@@ -14,6 +14,11 @@ public final class Format {
         return String.format(Locale.ROOT, "%.2f GB", n / (1024.0 * 1024 * 1024));
     }
 
+    /** "1 byte", "2 bytes", "12,345 files": a count with its noun, singular for one. */
+    public static String count(long n, String noun) {
+        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+    }
+
     /** 42 s, 3 min 05 s, 2 h 10 min; "—" when unknown. */
     public static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "—";

@@ -23,7 +23,7 @@ public final class HyperparametersView implements PageView {
     @FXML private ScrollPane root;
     @FXML private ComboBox<String> presetCombo;
     @FXML private Button loadButton, saveButton;
-    @FXML private Label descriptionLabel, reasonLabel, paramsLabel, memoryLabel, flopsLabel, timeLabel;
+    @FXML private Label descriptionLabel, reasonLabel, warningLabel, hintLabel, paramsLabel, memoryLabel, flopsLabel, timeLabel;
     @FXML private GridPane modelGrid, trainGrid;
 
     private HyperparametersViewModel vm;
@@ -42,7 +42,9 @@ public final class HyperparametersView implements PageView {
         descriptionLabel.textProperty().bind(vm.description);
         reasonLabel.textProperty().bind(vm.reason.map(r -> r.isEmpty() ? "" : "Cannot train: " + r));
         reasonLabel.visibleProperty().bind(vm.reason.isNotEmpty());
-        reasonLabel.managedProperty().bind(reasonLabel.visibleProperty());
+        warningLabel.textProperty().bind(vm.warning.map(w -> w.isEmpty() ? "" : "⚠ " + w));
+        warningLabel.visibleProperty().bind(vm.warning.isNotEmpty().and(vm.reason.isEmpty()));
+        hintLabel.visibleProperty().bind(vm.warning.isEmpty().and(vm.reason.isEmpty()));
         saveButton.disableProperty().bind(vm.valid.not());
         paramsLabel.textProperty().bind(vm.paramsText);
         memoryLabel.textProperty().bind(vm.memoryText);
@@ -69,7 +71,17 @@ public final class HyperparametersView implements PageView {
             label.setTooltip(tip);
             Label err = new Label();
             err.setId("hp-" + f.key() + "-error");
-            err.textProperty().bind(vm.errors.get(f.key()).map(e -> e.isEmpty() ? f.range() : e));
+            err.textProperty().bind(f.key().equals("lr")
+                    ? javafx.beans.binding.Bindings.createStringBinding(() -> vm.errors.get("lr").get().isEmpty()
+                    ? vm.lrRange.get() : vm.errors.get("lr").get(), vm.errors.get("lr"), vm.lrRange)
+                    : vm.errors.get(f.key()).map(e -> e.isEmpty() ? f.range() : e));
+            // the message column takes what is left and cuts long text (full text in a tooltip): fields keep their place
+            err.setMinWidth(0);
+            err.setPrefWidth(40);
+            err.setMaxWidth(Double.MAX_VALUE);
+            Tooltip errTip = new Tooltip();
+            errTip.textProperty().bind(err.textProperty());
+            err.setTooltip(errTip);
             vm.errors.get(f.key()).addListener((o, a, e) -> err.getStyleClass().setAll("label", e.isEmpty() ? "muted" : "field-error"));
             err.getStyleClass().setAll("label", "muted");
             vm.errors.get(f.key()).addListener((o, a, e) -> field.pseudoClassStateChanged(Styles.STATE_DANGER, !e.isEmpty()));

@@ -7,6 +7,7 @@ import bytewise.data.Split;
 import bytewise.model.ForwardBackward;
 import bytewise.model.Memory;
 import bytewise.model.ModelConfig;
+import bytewise.train.LearningRates;
 import bytewise.train.Preset;
 import bytewise.train.TrainConfig;
 import javafx.beans.binding.Bindings;
@@ -66,7 +67,8 @@ public final class HyperparametersViewModel {
             new Field("batch", "Batch size", true,
                     "Windows of seq_len bytes per step. Larger is smoother but slower per step and needs more memory. Typical 4–64."),
             new Field("steps", "Steps", true, "Total optimizer steps of the run (a resumed run continues up to this). 10–100,000."),
-            new Field("lr", "Learning rate", false, "Peak step size of AdamW, in (0, 10]. Typical 1e-4 – 3e-3; too high diverges."),
+            new Field("lr", "Learning rate", false, "Peak step size of AdamW, in (0, 10]. Typical 1e-4 – 3e-3, less for wider"
+                    + " models; a rate outside the usual range for d_model is warned about, and too high diverges."),
             new Field("min_lr", "Minimum learning rate", false,
                     "The cosine schedule decays to this at the last step; between 0 and the learning rate."),
             new Field("warmup", "Warmup steps", true, "Steps over which the learning rate ramps up linearly from 0. Typical 0–10% of steps."),
@@ -92,6 +94,10 @@ public final class HyperparametersViewModel {
     public final StringProperty flopsText = new SimpleStringProperty("—");
     public final StringProperty timeText = new SimpleStringProperty("—");
     public final StringProperty description = new SimpleStringProperty("");
+    /** Settings that train but look unwise (a learning rate outside the usual range for the width); "" when none. */
+    public final StringProperty warning = new SimpleStringProperty(this, "warning", "");
+    /** The usual learning rates for the width in the form, shown beside the field. */
+    public final StringProperty lrRange = new SimpleStringProperty(this, "lrRange", RANGES.get("lr"));
 
     private Preset base = builtIn("tiny");
     private boolean applying, writing;
@@ -279,6 +285,9 @@ public final class HyperparametersViewModel {
             }
         }
         reason.set(why);
+        warning.set(p == null ? "" : LearningRates.warning(p.training().lr(), p.model()));
+        if (p != null) lrRange.set(LearningRates.show(LearningRates.usualLow(p.model())) + " – "
+                + LearningRates.show(LearningRates.usualHigh(p.model())));
         if (why.isEmpty() && p != null && !p.equals(session.settings.get())) {
             writing = true;
             try {

@@ -95,6 +95,18 @@ public final class LossChart extends Region {
     }
 
     /** Replaces what is drawn and redraws. */
+    private double[] divergenceXs = new double[0];
+
+    /** Marks where runs diverged (x on the current axis): a red dashed vertical line labelled "diverged". */
+    public void setDivergenceMarks(double[] xs) {
+        divergenceXs = xs == null ? new double[0] : xs.clone();
+    }
+
+    /** The divergence marks drawn (tests read them). */
+    public double[] divergenceMarks() {
+        return divergenceXs.clone();
+    }
+
     public void setCurves(List<Curve> curves, String xLabel, String yLabel, boolean timeAxis) {
         this.curves = List.copyOf(curves);
         this.xLabel = xLabel;
@@ -307,6 +319,7 @@ public final class LossChart extends Region {
                 g.strokePolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
             }
         }
+        drawDivergence(g, a, mark);
         g.restore();
     }
 
@@ -318,6 +331,27 @@ public final class LossChart extends Region {
      */
     private Image dot(Color color) {
         return dots.computeIfAbsent(color, ChartMarks::paintDot);
+    }
+
+    /** A dashed vertical line in the warning colour at each step where a run diverged, labelled at the top. */
+    private void drawDivergence(GraphicsContext g, javafx.geometry.Rectangle2D a, Color color) {
+        if (divergenceXs.length == 0) return;
+        g.setStroke(color);
+        g.setFill(color);
+        g.setLineWidth(1.5);
+        g.setLineDashes(4, 3);
+        g.setFont(TICK_FONT);
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setTextBaseline(VPos.TOP);
+        for (double v : divergenceXs) {
+            if (!Double.isFinite(v) || v < x0 || v > x1) continue;
+            double x = Math.round(px(v)) + 0.5;
+            g.strokeLine(x, a.getMinY(), x, a.getMaxY());
+            boolean roomLeft = x - a.getMinX() > 80; // else the label goes right of the line, inside the plot
+            g.setTextAlign(roomLeft ? TextAlignment.RIGHT : TextAlignment.LEFT);
+            g.fillText("diverged ✕", roomLeft ? x - 4 : x + 4, a.getMinY() + 4);
+        }
+        g.setLineDashes();
     }
 
     private void polyline(GraphicsContext g, ChartData.Points p) {

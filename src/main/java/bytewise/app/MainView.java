@@ -52,7 +52,7 @@ public final class MainView {
             {"F1", "This list"},
             {"Ctrl+Q", "Quit"},
             {"Chart", "Drag to zoom, double-click to reset, hover for exact values"},
-            {"Dataset preview", "Click a byte to pick it for the Inspector; drop a file to open it"}};
+            {"Dataset preview", "Click a byte to pick it for the Inspector; drop files or a folder to open them"}};
 
 
     @FXML private BorderPane root;
@@ -98,18 +98,14 @@ public final class MainView {
         dataLabel.textProperty().bind(Bindings.createStringBinding(() -> session.corpus.get() == null ? "No dataset"
                 : "Data: " + session.corpus.get().name(), session.corpus));
         session.page.addListener((o, a, p) -> show(p));
-        // a text file dropped anywhere on the window opens as the dataset
+        // files or folders dropped anywhere on the window open as the dataset
         root.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
         });
         root.setOnDragDropped(e -> {
             var files = e.getDragboard().getFiles();
-            boolean ok = files != null && !files.isEmpty();
-            if (ok) {
-                context.dataset.open(files.get(0).toPath());
-                session.page.set(Page.DATASET);
-            }
-            e.setDropCompleted(ok);
+            e.setDropCompleted(context.dataset.drop(files == null ? java.util.List.of()
+                    : files.stream().map(File::toPath).toList()));
             e.consume();
         });
         offerInterruptedRuns();
@@ -173,6 +169,7 @@ public final class MainView {
         rebuildRecent();
         fileMenu.getItems().setAll(
                 item("Open text…", shortcut(KeyCode.O), this::openText),
+                item("Open folder…", null, this::openFolder),
                 item("Open shipped sample", null, context.dataset::openSample),
                 item("Open checkpoint…", shortcut(KeyCode.O, KeyCombination.SHIFT_DOWN), this::openCheckpoint),
                 item("Save checkpoint…", shortcut(KeyCode.S), this::saveCheckpoint),
@@ -312,6 +309,12 @@ public final class MainView {
             new FileChooser.ExtensionFilter("safetensors (Hugging Face GPT-2)", "*.safetensors"),
             new FileChooser.ExtensionFilter("GGUF (llama.cpp)", "*.gguf"),
             new FileChooser.ExtensionFilter("Any file", "*")};
+
+    private void openFolder() {
+        DatasetView dv = pages.controller(Page.DATASET, DatasetView.class);
+        if (dv == null) session.message.set("The Dataset page could not be loaded");
+        else dv.openFolderDialog();
+    }
 
     private void openCheckpoint() {
         FileChooser fc = new FileChooser();

@@ -175,7 +175,7 @@ public final class PastRunsViewModel {
             RunFolder.Info info = f.info();
             Corpus c = Corpus.open(file);
             if (info.dataSha256() != null && !info.dataSha256().equals(c.sha256())) return false;
-            f.writeInfo(info.withData(c.name(), c.sha256(), file.toAbsolutePath().normalize().toString()));
+            f.writeInfo(info.withData(c.name(), c.sha256(), file.toAbsolutePath().normalize().toString(), c.files()));
             return true;
         }).onSuccess(same -> {
             if (same) {

@@ -100,6 +100,18 @@ public final class RunData {
         return fresh;
     }
 
+    private long divergedStep = -1;
+
+    /** The run diverged at {@code step} (the step whose update was refused); the chart marks it. */
+    public void markDiverged(long step) {
+        divergedStep = step;
+    }
+
+    /** The step the run diverged at, or -1. */
+    public long divergedStep() {
+        return divergedStep;
+    }
+
     public int size() {
         return n;
     }

@@ -75,7 +75,8 @@ public final class TrainingView implements PageView {
     @FXML private ScrollPane sideScroll;
     @FXML private TextArea sampleArea;
     @FXML private Spinner<Integer> autosaveSpinner;
-    @FXML private CheckBox continueCheck;
+    @FXML private CheckBox continueCheck, pauseOnDivergenceCheck;
+    @FXML private Button lowerLrButton;
 
     private Session session;
     private TrainingViewModel training;
@@ -142,6 +143,7 @@ public final class TrainingView implements PageView {
         autosaveSpinner.setTooltip(new Tooltip("Write a checkpoint into " + Workspace.root().resolve("runs")
                 + "/<time>-<preset>/ every this many steps, and at least every minute (0 = every minute only); the latest one is kept, with the best."));
         continueCheck.selectedProperty().bindBidirectional(training.continueTraining);
+        divergenceControls();
         continueCheck.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
         continueCheck.textProperty().bind(Bindings.createStringBinding(() -> training.resumePoint.get() == null
                 ? "Continue from loaded / last weights"
@@ -321,6 +323,8 @@ public final class TrainingView implements PageView {
                     ChartData.train(r, x, y, log, smooth, MAX_POINTS), ChartData.validation(r, x, y, log, MAX_POINTS),
                     ChartData.overfit(r, x, y, log)));
         }
+        chart.setDivergenceMarks(training.history.runs().stream().filter(r -> !hidden.contains(r))
+                .mapToDouble(r -> ChartData.divergedX(r, x)).filter(Double::isFinite).toArray());
         chart.setCurves(curves, x.label, ChartData.yLabel(y, log), x == ChartData.X.TIME);
     }
 
@@ -414,6 +418,22 @@ public final class TrainingView implements PageView {
     @FXML
     private void onSave() {
         saveCheckpointDialog();
+    }
+
+    @FXML
+    private void onLowerLr() {
+        training.resumeAtLowerLr();
+    }
+
+    /** The divergence choice (stop or pause) and the offer to go on at a lower learning rate. */
+    private void divergenceControls() {
+        pauseOnDivergenceCheck.selectedProperty().bindBidirectional(training.pauseOnDivergence);
+        pauseOnDivergenceCheck.setTooltip(new javafx.scene.control.Tooltip("When the loss stops being finite, goes above"
+                + " ln 256 + 1 or stays far above its recent median, pause so you can look (Resume goes on anyway)"
+                + " instead of stopping the run. A loss that is not finite always stops."));
+        lowerLrButton.textProperty().bind(training.lowerLrAction());
+        lowerLrButton.visibleProperty().bind(training.lowerLrAction().isNotEmpty());
+        lowerLrButton.managedProperty().bind(lowerLrButton.visibleProperty());
     }
 
     @FXML

@@ -3,6 +3,7 @@ package bytewise.app;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
 import bytewise.data.Split;
+import bytewise.io.Checkpoint;
 import bytewise.io.RunEvent;
 import bytewise.io.RunFolder;
 import bytewise.io.TrainingRun;
@@ -10,7 +11,9 @@ import bytewise.io.Workspace;
 import bytewise.model.Gpt;
 import bytewise.sample.Generator;
 import bytewise.sample.SamplingSettings;
+import bytewise.train.Divergence;
 import bytewise.train.EvalMetrics;
+import bytewise.train.LearningRates;
 import bytewise.train.Preset;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
@@ -109,6 +112,12 @@ public final class TrainingViewModel {
     public final ObjectProperty<Path> replayFile = new SimpleObjectProperty<>(this, "replayFile");
     public final DoubleProperty replayFraction = new SimpleDoubleProperty(this, "replayFraction", 0.25);
 
+    /** When the run diverges: pause it (true; Resume goes on anyway) or stop it (false, the default). */
+    public final BooleanProperty pauseOnDivergence = new SimpleBooleanProperty(this, "pauseOnDivergence", false);
+    private final ReadOnlyObjectWrapper<Divergence> divergence = new ReadOnlyObjectWrapper<>(this, "divergence");
+    /** What "resume at a lower learning rate" will do ("" when the last run did not diverge). */
+    private final ReadOnlyStringWrapper lowerLrAction = new ReadOnlyStringWrapper(this, "lowerLrAction", "");
+
     private volatile TrainingRun run;
     private volatile boolean stopRequested;
     private volatile CountDownLatch runDone;
@@ -166,6 +175,9 @@ public final class TrainingViewModel {
     public ReadOnlyStringProperty dataConflict() { return dataConflict.getReadOnlyProperty(); }
     /** End-of-run summary: time, mean tokens/s, best validation loss, tokens seen ("" before a run ends). */
     public ReadOnlyStringProperty summary() { return summary.getReadOnlyProperty(); }
+    /** How the current (or last) run diverged, or null. */
+    public ReadOnlyObjectProperty<Divergence> divergence() { return divergence.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty lowerLrAction() { return lowerLrAction.getReadOnlyProperty(); }
 
     TrainingRun currentRun() {
         return run;
@@ -211,6 +223,8 @@ public final class TrainingViewModel {
         alert.set("");
         overfitNotice.set("");
         health.reset();
+        clearDivergence();
+        Trainer.OnDivergence onDivergence = pauseOnDivergence.get() ? Trainer.OnDivergence.PAUSE : Trainer.OnDivergence.STOP;
         tpsEma = Double.NaN;
         long startStep = from == null ? 0 : from.state().step();
         RunData prev = history.current.get();
@@ -238,7 +252,7 @@ public final class TrainingViewModel {
                 // every run is recorded like the CLI's --run: metrics.csv, run.json, best, last checkpoints
                 TrainingRun r = new TrainingRun(model, st, split, tc).replay(replaySplit, replayFrac)
                         .recordIn(recording)
-                        .publishWeightsEvery(PUBLISH_SECONDS);
+                        .publishWeightsEvery(PUBLISH_SECONDS).onDivergence(onDivergence);
                 run = r;
                 if (stopRequested) r.cancel();
                 return r.run(task::publish);
@@ -263,6 +277,10 @@ public final class TrainingViewModel {
     public void resume() {
         TrainingRun r = run;
         if (r != null && state.get() == RunState.PAUSED) {
+            if (divergence.get() != null) { // paused at a divergence: the user goes on anyway
+                clearDivergence();
+                alert.set("");
+            }
             r.resume();
             state.set(RunState.RUNNING);
             session.message.set("Resumed");
@@ -341,7 +359,7 @@ public final class TrainingViewModel {
                 }
                 case RunEvent.RecordingStopped r -> session.message.set("Autosave failed: " + r.message());
                 case RunEvent.Health h -> health.apply(h.report());
-                case RunEvent.Diverged d -> { } // the Finished event that follows says so
+                case RunEvent.Diverged d -> diverged(d.divergence(), data);
                 case RunEvent.Failed f -> end = f;
                 case RunEvent.Finished f -> end = f;
             }
@@ -394,7 +412,9 @@ public final class TrainingViewModel {
         ended();
         summary.set(summarize(history.current.get()));
         Trainer.Snapshot end = f.end();
-        boolean usable = end != null && end.model().allFinite();
+        // diverged weights are no point to continue from (the loss blew up before the rule fired)
+        boolean usable = end != null && end.model().allFinite() && f.outcome().status() != RunOutcome.Status.DIVERGED
+                && divergence.get() == null;
         if (usable) {
             resumePoint.set(end);
             session.model.set(end.model());
@@ -414,12 +434,137 @@ public final class TrainingViewModel {
             case DIVERGED -> {
                 state.set(RunState.DIVERGED);
                 String msg = o.message() + (checkpoints.lastCheckpoint().get() != null
-                        ? " — you can reload the last checkpoint." : "");
+                        ? " — you can reload the last checkpoint" : "") + ".";
                 alert.set(msg);
+                offerLowerLr();
                 session.message.set(o.message());
             }
         }
         if (usable) requestSample(end.model(), end.state().step());
+        if (resumeLowerWhenStopped) {
+            resumeLowerWhenStopped = false;
+            resumeAtLowerLr();
+        }
+    }
+
+    // ------------------------------------------------------------------ divergence (FX thread)
+
+    private void clearDivergence() {
+        divergence.set(null);
+        lowerLrAction.set("");
+    }
+
+    /** The run diverged: mark it on the chart; when it paused, say so (a stop is reported by {@link #finished}). */
+    private void diverged(Divergence d, RunData data) {
+        divergence.set(d);
+        if (data != null) data.markDiverged(d.step());
+        history.changed();
+        if (d.paused()) {
+            if (state.get() == RunState.RUNNING || state.get() == RunState.STARTING) state.set(RunState.PAUSED);
+            String msg = d.message() + ". Resume goes on anyway (without this check); Stop ends the run.";
+            alert.set(msg);
+            offerLowerLr();
+            session.message.set("Paused: training diverged at step " + d.step());
+        }
+    }
+
+    /**
+     * Offers to go on at the suggested learning rate: from the last good checkpoint when the run
+     * saved one (looked up in the background), else from the start; sets {@link #lowerLrAction}
+     * (the Training page's button beside the alert).
+     */
+    private void offerLowerLr() {
+        Divergence d = divergence.get();
+        if (d == null) return;
+        Path folder = runFolder.get();
+        BackgroundTask.wrap(() -> hasLastGood(folder, d.step())).onSuccess(saved -> {
+            if (divergence.get() != d) return;
+            lowerLrAction.set((saved ? "Resume from the last good checkpoint at lr " : "Restart at lr ")
+                    + LearningRates.show(d.suggestedLr()));
+        }).executeWith(executor);
+    }
+
+    /** Step checkpoints this close before the divergence may already hold the rising loss. */
+    static final int SUSPECT_STEPS = 3;
+
+    private static boolean hasLastGood(Path folder, long divergedStep) {
+        if (folder == null || !RunFolder.isRunFolder(folder)) return false;
+        RunFolder f = RunFolder.open(folder);
+        if (java.nio.file.Files.exists(Checkpoint.jsonPath(f.bestPrefix()))) return true;
+        return f.checkpointSteps().stream().anyMatch(s -> s < divergedStep - SUSPECT_STEPS);
+    }
+
+    /**
+     * The last checkpoint of {@code folder} from before {@code divergedStep}: best.* (lowest
+     * validation loss, so from before the loss rose), else the newest step checkpoint before it;
+     * null when there is none. Runs on a background thread.
+     */
+    static Checkpoint lastGood(Path folder, long divergedStep) {
+        if (folder == null || !RunFolder.isRunFolder(folder)) return null;
+        RunFolder f = RunFolder.open(folder);
+        try {
+            Checkpoint best = Checkpoint.load(f.bestPrefix());
+            if (best.state().step() < divergedStep) return best;
+        } catch (BytewiseException none) {
+            // no best yet, or a damaged one: try the step checkpoints
+        }
+        List<Long> steps = f.checkpointSteps();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (steps.get(i) >= divergedStep - SUSPECT_STEPS) continue;
+            try {
+                return Checkpoint.load(f.checkpointPrefix(steps.get(i)));
+            } catch (BytewiseException damaged) {
+                // the one before
+            }
+        }
+        return null;
+    }
+
+    /**
+     * After a divergence: lowers the learning rate on the Hyperparameters page to the suggested one,
+     * then continues from the run's last good checkpoint (see {@link #lastGood}), or starts again
+     * from fresh weights when the run saved none. Returns the loading task (null when there is
+     * nothing to resume).
+     */
+    public BackgroundTask<Checkpoint> resumeAtLowerLr() {
+        Divergence d = divergence.get();
+        if (d == null) return null;
+        if (state.get().active()) {
+            // a run paused at its divergence ends first; this runs again when it has (see finished)
+            resumeLowerWhenStopped = true;
+            stop();
+            return null;
+        }
+        lowerLearningRate(d.suggestedLr());
+        Path folder = runFolder.get();
+        long at = d.step();
+        return BackgroundTask.wrap(() -> lastGood(folder, at)).onSuccess(ck -> {
+            Preset p = session.settings.get();
+            if (ck != null && p != null && ck.model().config().equals(p.model())) {
+                adopt(new Trainer.Snapshot(ck.model(), ck.state()), p.training());
+                session.model.set(ck.model().copy());
+                session.message.set("Resuming from step " + ck.state().step() + " at learning rate "
+                        + LearningRates.show(p.training().lr()));
+            } else {
+                continueTraining.set(false);
+                session.message.set("No checkpoint from before the divergence: restarting at learning rate "
+                        + (p == null ? "" : LearningRates.show(p.training().lr())));
+            }
+            clearDivergence();
+            train();
+        }).onFailure(e -> session.message.set(describe(e))).executeWith(executor);
+    }
+
+    private boolean resumeLowerWhenStopped;
+
+    /** Puts {@code lr} in the settings (a constant schedule stays constant; a lower minimum is kept). */
+    private void lowerLearningRate(double lr) {
+        Preset p = session.settings.get();
+        double oldLr = p == null ? lr : p.training().lr(), oldMin = p == null ? lr : p.training().minLr();
+        double min = oldMin >= oldLr ? lr : Math.min(oldMin, lr);
+        hp.values.get("lr").set(LearningRates.show(lr));
+        hp.values.get("min_lr").set(LearningRates.show(min));
+        hp.validate();
     }
 
     /**

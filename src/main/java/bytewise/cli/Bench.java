@@ -31,7 +31,7 @@ final class Bench {
 
     static int run(Cli cli, PrintWriter out) {
         Preset preset = Presets.named(cli.preset == null ? "small" : cli.preset);
-        Corpus corpus = cli.data != null ? Corpus.open(cli.data) : Samples.defaultCorpus();
+        Corpus corpus = cli.data != null && !cli.data.isEmpty() ? cli.openData() : Samples.defaultCorpus();
         TrainConfig base = cli.trainConfig(preset.training());
         int measured = Math.max(1, cli.benchSteps);
         TrainConfig tc = base.toBuilder().steps(WARMUP_STEPS + measured).evalEvery(0).evalWindows(0).build();

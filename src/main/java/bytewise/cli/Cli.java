@@ -3,6 +3,9 @@ package bytewise.cli;
 import bytewise.io.Presets;
 import bytewise.BytewiseException;
 import bytewise.data.Corpus;
+import bytewise.data.DataCheck;
+import bytewise.data.DataFile;
+import bytewise.data.DataWarning;
 import bytewise.data.Samples;
 import bytewise.data.Split;
 import bytewise.inspect.ByteProbability;
@@ -10,6 +13,7 @@ import bytewise.inspect.SanityCheck;
 import bytewise.inspect.SanityResult;
 import bytewise.inspect.TrialsResult;
 import bytewise.io.Checkpoint;
+import bytewise.io.DataFiles;
 import bytewise.io.Json;
 import bytewise.io.LlmcFormat;
 import bytewise.io.ModelFiles;
@@ -21,6 +25,8 @@ import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
 import bytewise.sample.Generator;
 import bytewise.sample.SamplingSettings;
+import bytewise.train.Divergence;
+import bytewise.train.DivergenceRule;
 import bytewise.train.EvalMetrics;
 import bytewise.train.Preset;
 import bytewise.train.RunOutcome;
@@ -59,8 +65,21 @@ final class Cli implements Callable<Integer> {
         this.err = err;
     }
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Text (any file) to train on and check against.")
-    Path data;
+    @Option(names = "--data", paramLabel = "PATH", description = {"Text (any file) to train on and check against, or a"
+            + " folder (read recursively). Repeat it for several files or folders: they are joined in the order given,"
+            + " folders in the order of their files' paths, with --separator between documents."})
+    List<Path> data;
+    @Option(names = "--include", paramLabel = "GLOBS", description = "Files taken from --data folders, comma-separated"
+            + " globs on the file name (or on the path inside the folder when a glob has a '/'); default: common text"
+            + " and source files (*.txt,*.md,*.java,...). Hidden files are skipped.")
+    String include;
+    @Option(names = "--separator", paramLabel = "TEXT", description = "Put between the documents of a set (\\n = newline)."
+            + " Default: a line with <|endoftext|>.")
+    String separator;
+    @Option(names = "--on-divergence", paramLabel = "WHAT", description = "When the loss diverges (not finite, above ln 256"
+            + " + 1, or far above its recent median): stop (default; exit status 3) or continue (report it and train on)."
+            + " A non-finite loss always stops.", defaultValue = "stop")
+    String onDivergence;
     @Option(names = "--preset", paramLabel = "NAME", description = "tiny, small, medium or a preset JSON file (default: tiny, or the loaded checkpoint's settings).")
     String preset;
     @Option(names = "--load", paramLabel = "PREFIX", description = "Checkpoint to start from (PREFIX, PREFIX.json or PREFIX.bin), or an llm.c .bin, a .safetensors or a .gguf file.")
@@ -190,7 +209,8 @@ final class Cli implements Callable<Integer> {
         ModelConfig mc = modelConfig(loaded, base);
         TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
                 ? loaded.training() : (base != null ? base : Presets.named("tiny")).training());
-        Corpus corpus = data == null ? null : Corpus.open(data);
+        Corpus corpus = openData();
+        Trainer.OnDivergence divergenceAction = divergenceAction();
         if (corpus == null && loaded == null)
             throw new BytewiseException("nothing to do: give --data FILE to train on, or --load a checkpoint (see --help)");
         if (corpus == null && (sanityTrials > 0 || sanityOffset != null))
@@ -204,7 +224,8 @@ final class Cli implements Callable<Integer> {
             Split split = corpus.split(tc.valFraction());
             Split replay = replayData == null ? null : Corpus.open(replayData).split(tc.valFraction());
             if (replay == null && replayFraction > 0) throw new BytewiseException("--replay-fraction needs --replay-data");
-            TrainingRun run = new TrainingRun(model, state, split, tc).replay(replay, replayFraction);
+            TrainingRun run = new TrainingRun(model, state, split, tc).replay(replay, replayFraction)
+                    .onDivergence(divergenceAction);
             if (runDir != null)
                 run.recordIn(TrainingRun.Recording.into(runDir, base != null ? base.name() : preset, autosaveEvery, keepLast)
                         .autosaveSeconds(autosaveSeconds));
@@ -214,15 +235,15 @@ final class Cli implements Callable<Integer> {
                     case RunEvent.Started st -> header(model, tc, corpus, split, done);
                     case RunEvent.Step st -> step(st.metrics());
                     case RunEvent.Eval ev -> eval(ev.metrics());
+                    case RunEvent.Diverged d -> diverged(d.divergence());
                     case RunEvent.Finished f -> end[0] = f.end();
                     default -> { }
                 }
             });
             state = end[0].state();
             if (outcome.status() == RunOutcome.Status.DIVERGED) {
-                emit(Map.of("type", "error", "step", outcome.step(), "message", outcome.message()));
-                text(() -> err.println("error: " + outcome.message()));
-                return 3;
+                out.flush();
+                return DIVERGED_EXIT; // the "diverged" event / line said why
             }
         }
         if (corpus != null && (sanityOffset != null || sanityTrials > 0)) sanity(model, corpus, tc.seed());
@@ -232,7 +253,8 @@ final class Cli implements Callable<Integer> {
                     : noOptimizerState ? new TrainingState(state.step(), state.tokens(), null, null) : state;
             String dataName = corpus != null ? corpus.name() : loaded != null ? loaded.dataName() : null;
             String sha = corpus != null ? corpus.sha256() : loaded != null ? loaded.dataSha256() : null;
-            new Checkpoint(model, tc, saved, dataName, sha).save(save);
+            List<DataFile> files = corpus != null ? corpus.files() : loaded != null ? loaded.dataFiles() : null;
+            new Checkpoint(model, tc, saved, dataName, sha, files).save(save);
             report(Map.of("type", "saved", "prefix", save.toString()),
                     () -> out.println("saved " + Checkpoint.jsonPath(save) + " and " + Checkpoint.binPath(save)));
         }
@@ -256,6 +278,51 @@ final class Cli implements Callable<Integer> {
         report(finished, () -> { });
         out.flush();
         return 0;
+    }
+
+    /** Exit status of a run stopped because it diverged. */
+    static final int DIVERGED_EXIT = 3;
+
+    /** --data's files and folders as one corpus (null without --data), after warning about data that looks wrong. */
+    Corpus openData() {
+        if (data == null || data.isEmpty()) return null;
+        Corpus c = DataFiles.open(data, include, separator == null ? null : DataFiles.unescape(separator));
+        dataWarnings = DataCheck.of(c);
+        return c;
+    }
+
+    private List<DataWarning> dataWarnings = List.of();
+
+    /** Data that looks binary or degenerate is trained on, but not silently. */
+    private void warnAboutData(Corpus corpus) {
+        for (DataWarning w : dataWarnings) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "data_warning");
+            e.put("kind", w.kind().name().toLowerCase(java.util.Locale.ROOT));
+            e.put("message", w.message());
+            report(e, () -> out.println("warning: " + corpus.name() + ": " + w.message()));
+        }
+    }
+
+    private Trainer.OnDivergence divergenceAction() {
+        return switch (onDivergence == null ? "stop" : onDivergence.toLowerCase(java.util.Locale.ROOT)) {
+            case "stop" -> Trainer.OnDivergence.STOP;
+            case "continue" -> Trainer.OnDivergence.WARN;
+            default -> throw new BytewiseException("--on-divergence must be stop or continue, got '" + onDivergence + "'");
+        };
+    }
+
+    private void diverged(Divergence d) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "diverged");
+        e.put("step", d.step());
+        e.put("loss", Double.isFinite(d.loss()) ? d.loss() : String.valueOf(d.loss()));
+        e.put("reason", d.reason().name().toLowerCase(java.util.Locale.ROOT));
+        e.put("lr", d.lr());
+        e.put("suggested_lr", d.suggestedLr());
+        e.put("stopped", !"continue".equalsIgnoreCase(onDivergence) || d.reason() == DivergenceRule.Reason.NON_FINITE);
+        e.put("message", d.message());
+        report(e, () -> err.println("diverged: " + d.message()));
     }
 
     private int listRuns() {
@@ -324,6 +391,7 @@ final class Cli implements Callable<Integer> {
         m.put("type", "start");
         m.put("data", corpus.name());
         m.put("bytes", corpus.size());
+        m.put("files", corpus.documents().size());
         m.put("params", c.parameterCount());
         m.put("model", c);
         m.put("training", tc);
@@ -331,12 +399,16 @@ final class Cli implements Callable<Integer> {
         report(m, () -> {
             out.printf("data %s: %,d bytes (%,d train, %,d validation)%n", corpus.name(), corpus.size(),
                     split.trainSize(), split.valSize());
+            if (corpus.documents().size() > 1)
+                out.printf("  %d documents joined with %s, validation from the last%n", corpus.documents().size(),
+                        visible(corpus.separator()));
             out.printf("model: seq_len %d, d_model %d, %d layers, %d heads, %,d parameters%n", c.seqLen(), c.dModel(),
                     c.nLayer(), c.nHead(), c.parameterCount());
             out.printf("training: %d steps%s, batch %d, lr %.2e -> %.2e (warmup %d), %d threads, seed %d%n", tc.steps(),
                     done > 0 ? " (from step " + done + ")" : "", tc.batch(), tc.lr(), tc.minLr(), tc.warmup(),
                     tc.resolvedThreads(), tc.seed());
         });
+        warnAboutData(corpus);
     }
 
     private void step(StepMetrics m) {
@@ -436,6 +508,11 @@ final class Cli implements Callable<Integer> {
             out.println(r.text().substring(streamed.length())); // an unfinished UTF-8 tail, escaped
             if (r.stoppedByString()) out.println("(stopped at \"" + stop + "\")");
         }
+    }
+
+    private static String visible(byte[] sep) {
+        if (sep.length == 0) return "nothing between them";
+        return "\"" + new String(sep, StandardCharsets.UTF_8).replace("\n", "\\n").replace("\t", "\\t") + "\"";
     }
 
     PrintWriter out() {

@@ -1,6 +1,7 @@
 package bytewise.io;
 
 import bytewise.BytewiseException;
+import bytewise.data.DataFile;
 import bytewise.model.Gpt;
 import bytewise.model.ParameterLayout;
 import bytewise.model.ModelConfig;
@@ -31,17 +32,23 @@ import java.util.List;
  * {@code .prev} and renames the new pair into place. Both files carry the same random save id, so a
  * save interrupted at any point leaves a consistent pair that {@link #load} finds.
  */
-public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, String dataName, String dataSha256) {
+public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, String dataName, String dataSha256,
+                         List<DataFile> dataFiles) {
+    /** Without the per-file list (a checkpoint not trained on data, or from before sets of files). */
+    public Checkpoint(Gpt model, TrainConfig training, TrainingState state, String dataName, String dataSha256) {
+        this(model, training, state, dataName, dataSha256, null);
+    }
+
     public static final String FORMAT = "bytewise-checkpoint";
     public static final int VERSION = 1;
     static final int MAGIC = 0x4B435742; // "BWCK" read little-endian
     static final int HEADER_BYTES = 24;
-    private static final long MAX_JSON_BYTES = 1 << 20;
+    private static final long MAX_JSON_BYTES = 8 << 20; // room for the hashes of a large set of files
 
     /** The JSON half. */
     public record Meta(String format, int version, ModelConfig model, TrainConfig training, long step, long tokens,
                        long paramCount, boolean optimizerState, String saveId, String dataName, String dataSha256,
-                       String created) {}
+                       String created, List<DataFile> dataFiles) {}
 
     public static Path jsonPath(Path prefix) {
         return sibling(prefix, ".json");
@@ -74,7 +81,7 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
         new SecureRandom().nextBytes(id);
         long saveId = ByteBuffer.wrap(id).getLong();
         Meta meta = new Meta(FORMAT, VERSION, cfg, training, step, tokens, cfg.parameterCount(), opt,
-                Long.toHexString(saveId), dataName, dataSha256, Instant.now().toString());
+                Long.toHexString(saveId), dataName, dataSha256, Instant.now().toString(), dataFiles);
         Path json = jsonPath(prefix), bin = binPath(prefix);
         Path jsonTmp = sibling(prefix, ".json.tmp"), binTmp = sibling(prefix, ".bin.tmp");
         Path jsonPrev = sibling(prefix, ".json.prev"), binPrev = sibling(prefix, ".bin.prev");
@@ -185,7 +192,7 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
             if (bad != null)
                 throw new BytewiseException("checkpoint weights contain NaN or infinity in " + bad.name() + ": " + bin);
             return new Checkpoint(model, meta.training(), new TrainingState(meta.step(), meta.tokens(), m, v),
-                    meta.dataName(), meta.dataSha256());
+                    meta.dataName(), meta.dataSha256(), meta.dataFiles());
         } catch (IOException e) {
             throw new BytewiseException("cannot read checkpoint weights " + bin + ": " + e.getMessage(), e);
         }
@@ -204,6 +211,8 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
             if (node.path("version").asInt() != VERSION)
                 throw new BytewiseException("unsupported checkpoint version " + node.path("version") + " (expected "
                         + VERSION + "): " + json);
+            // checkpoints from before sets of files have no list: the one file is dataName + dataSha256
+            if (!node.has("data_files")) ((com.fasterxml.jackson.databind.node.ObjectNode) node).putNull("data_files");
             return Json.MAPPER.treeToValue(node, Meta.class);
         } catch (NoSuchFileException e) {
             throw new BytewiseException("checkpoint not found: " + json);

@@ -1,6 +1,7 @@
 package bytewise.io;
 
 import bytewise.model.Gpt;
+import bytewise.train.Divergence;
 import bytewise.train.EvalMetrics;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
@@ -36,8 +37,20 @@ public sealed interface RunEvent {
      */
     record Sample(Gpt model, long step, boolean forSample, boolean forViewers) implements RunEvent {}
 
-    /** The loss or gradient norm stopped being finite; the weights were not updated. */
-    record Diverged(long step, String message) implements RunEvent {}
+    /**
+     * Training diverged (see {@link bytewise.train.DivergenceRule}): the step, its loss, the learning
+     * rate to try instead; the run then ends (a {@link Finished} with status diverged follows) or,
+     * when {@code paused}, waits for resume or stop. The bad step's update was not applied.
+     */
+    record Diverged(Divergence divergence) implements RunEvent {
+        public long step() {
+            return divergence.step();
+        }
+
+        public String message() {
+            return divergence.message();
+        }
+    }
 
     /** An exception ended the run; {@link TrainingRun#run} rethrows it after this event. */
     record Failed(long step, Throwable error) implements RunEvent {}

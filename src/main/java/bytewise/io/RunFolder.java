@@ -1,6 +1,7 @@
 package bytewise.io;
 
 import bytewise.BytewiseException;
+import bytewise.data.DataFile;
 import bytewise.model.ModelConfig;
 import bytewise.train.EvalMetrics;
 import bytewise.train.StepMetrics;
@@ -64,11 +65,20 @@ public final class RunFolder {
      */
     public record Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
                        TrainConfig training, long step, Float bestValLoss, String status, String message,
-                       String dataPath, String owner, String label, List<String> notes) {
+                       String dataPath, String owner, String label, List<String> notes, List<DataFile> dataFiles) {
+        /** Without the fields added later (run.json from before them holds none). */
         public Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
                     TrainConfig training, long step, Float bestValLoss, String status, String message) {
             this(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
-                    null, null, null, List.of());
+                    null, null, null, List.of(), null);
+        }
+
+        /** With the data's files, without the other later fields. */
+        public Info(String created, String preset, String dataName, String dataSha256, ModelConfig model,
+                    TrainConfig training, long step, Float bestValLoss, String status, String message,
+                    List<DataFile> dataFiles) {
+            this(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
+                    null, null, null, List.of(), dataFiles);
         }
 
         public Info {
@@ -77,40 +87,40 @@ public final class RunFolder {
 
         public Info with(long newStep, Float best, String newStatus, String newMessage) {
             return new Info(created, preset, dataName, dataSha256, model, training, newStep, best, newStatus, newMessage,
-                    dataPath, owner, label, notes);
+                    dataPath, owner, label, notes, dataFiles);
         }
 
         public Info withLabel(String newLabel) {
             return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
-                    dataPath, owner, newLabel, notes);
+                    dataPath, owner, newLabel, notes, dataFiles);
         }
 
         public Info withOwner(String newOwner) {
             return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
-                    dataPath, newOwner, label, notes);
+                    dataPath, newOwner, label, notes, dataFiles);
         }
 
         /** The data the run trains on from now: a different file is recorded in {@code notes} by the caller. */
-        public Info withData(String name, String sha256, String path) {
+        public Info withData(String name, String sha256, String path, List<DataFile> files) {
             return new Info(created, preset, name, sha256, model, training, step, bestValLoss, status, message,
-                    path, owner, label, notes);
+                    path, owner, label, notes, files);
         }
 
         public Info withTraining(TrainConfig tc) {
             return new Info(created, preset, dataName, dataSha256, model, tc, step, bestValLoss, status, message,
-                    dataPath, owner, label, notes);
+                    dataPath, owner, label, notes, dataFiles);
         }
 
         public Info withNote(String note) {
             List<String> n = new ArrayList<>(notes);
             n.add(note);
             return new Info(created, preset, dataName, dataSha256, model, training, step, bestValLoss, status, message,
-                    dataPath, owner, label, n);
+                    dataPath, owner, label, n, dataFiles);
         }
     }
 
     /** Fields added to run.json after its first version: older files get them as null. */
-    private static final List<String> LATER_FIELDS = List.of("data_path", "owner", "label", "notes");
+    private static final List<String> LATER_FIELDS = List.of("data_path", "owner", "label", "notes", "data_files");
     /** Held (an OS lock) by the process training the run; a run marked running without it was interrupted. */
     static final String OWNER_LOCK = "owner.lock";
     /** Lock files this JVM holds: probing one would open and close a second channel, and on POSIX closing any
@@ -287,6 +297,7 @@ public final class RunFolder {
         try {
             JsonNode node = Json.MAPPER.readTree(p.toFile());
             if (!(node instanceof ObjectNode o)) throw new BytewiseException("run file " + p + " is not a JSON object");
+            // run.json from before sets of files has no list: its one file is dataName + dataSha256
             for (String f : LATER_FIELDS) if (!o.has(f)) o.putNull(f);
             return Json.MAPPER.treeToValue(o, Info.class);
         } catch (JsonProcessingException e) {

@@ -27,6 +27,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final double autosaveSeconds;
     private long lastSaveNanos = System.nanoTime();
     private final String dataName, dataSha256;
+    private final java.util.List<bytewise.data.DataFile> dataFiles;
     private final BufferedWriter metrics;
     private BufferedWriter health;
     private Float best;
@@ -47,6 +48,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         RunFolder.Info info = folder.info().withOwner(RunFolder.ownerName());
         this.dataName = info.dataName();
         this.dataSha256 = info.dataSha256();
+        this.dataFiles = info.dataFiles();
         this.best = info.bestValLoss();
         this.metrics = folder.openMetrics();
         folder.writeInfo(info.with(trainer.step(), best, "running", null));
@@ -117,7 +119,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
 
     private Checkpoint checkpoint() {
         Trainer.Snapshot s = trainer.capture();
-        return new Checkpoint(s.model(), trainer.config(), s.state(), dataName, dataSha256);
+        return new Checkpoint(s.model(), trainer.config(), s.state(), dataName, dataSha256, dataFiles);
     }
 
     private void row(String line) {

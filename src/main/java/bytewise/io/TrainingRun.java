@@ -2,6 +2,7 @@ package bytewise.io;
 
 import bytewise.data.Split;
 import bytewise.model.Gpt;
+import bytewise.train.Divergence;
 import bytewise.train.EvalMetrics;
 import bytewise.train.RunOutcome;
 import bytewise.train.StepMetrics;
@@ -80,6 +81,7 @@ public final class TrainingRun {
     private double replayFraction;
     private Recording recording;
     private double publishSeconds = Double.NaN;
+    private Trainer.OnDivergence onDivergence = Trainer.OnDivergence.STOP;
     private volatile Trainer trainer;
     private volatile boolean cancelRequested, pauseRequested;
 
@@ -115,6 +117,12 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Stop (the default), pause or only report when the run diverges ({@link Trainer#onDivergence}). */
+    public TrainingRun onDivergence(Trainer.OnDivergence action) {
+        this.onDivergence = action;
+        return this;
+    }
+
     public TrainConfig config() {
         return config;
     }
@@ -126,6 +134,7 @@ public final class TrainingRun {
         try (Trainer tr = new Trainer(model, split, config, resume, replay, replayFraction)) {
             trainer = tr;
             tr.measureHealthEvery(healthEvery);
+            tr.onDivergence(onDivergence);
             if (pauseRequested) tr.pause();
             if (cancelRequested) tr.cancel();
             RunFolder folder = recording == null ? null : folder(tr);
@@ -142,8 +151,6 @@ public final class TrainingRun {
                     sink.accept(new RunEvent.Failed(tr.step(), e));
                     throw e;
                 }
-                if (outcome.status() == RunOutcome.Status.DIVERGED)
-                    sink.accept(new RunEvent.Diverged(outcome.step(), outcome.message()));
                 sink.accept(new RunEvent.Finished(outcome, tr.capture()));
                 return outcome;
             }
@@ -160,13 +167,13 @@ public final class TrainingRun {
         String dataPath = corpus.path() == null ? null : corpus.path().toAbsolutePath().normalize().toString();
         RunFolder.Info info = new RunFolder.Info(Instant.now().toString(), recording.preset(), corpus.name(),
                 corpus.sha256(), model.config(), config, tr.step(), null, "running", null, dataPath, null, null,
-                recording.note() == null ? List.of() : List.of(recording.note()));
+                recording.note() == null ? List.of() : List.of(recording.note()), corpus.files());
         if (recording.runDir() != null && RunFolder.isRunFolder(recording.runDir())) {
             // continuing a run: it now trains on this data with these settings (a longer schedule, say)
             RunFolder f = RunFolder.open(recording.runDir());
             f.claim();
             RunFolder.Info old = f.info();
-            RunFolder.Info now = old.withTraining(config).withData(corpus.name(), corpus.sha256(), dataPath);
+            RunFolder.Info now = old.withTraining(config).withData(corpus.name(), corpus.sha256(), dataPath, corpus.files());
             if (recording.note() != null) now = now.withNote(recording.note());
             if (!now.equals(old)) f.writeInfo(now);
             return f;
@@ -235,6 +242,11 @@ public final class TrainingRun {
             sink.accept(new RunEvent.Eval(m));
             record(() -> recorder.onEval(m));
             if (publishing()) publish(m.step(), true);
+        }
+
+        @Override
+        public void onDiverged(Divergence d) {
+            sink.accept(new RunEvent.Diverged(d));
         }
 
         @Override

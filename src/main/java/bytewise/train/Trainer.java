@@ -32,6 +32,8 @@ public final class Trainer implements AutoCloseable {
     private final Object paramLock = new Object();
     private final Object pauseLock = new Object();
     private volatile boolean paused, cancelled;
+    private final DivergenceRule divergence = new DivergenceRule();
+    private volatile OnDivergence onDivergence = OnDivergence.STOP;
     private long step, tokens;
     private float lastLoss = Float.NaN;
     // training health, measured every healthEvery steps (0 = off); see measureHealthEvery
@@ -79,6 +81,18 @@ public final class Trainer implements AutoCloseable {
                 : null;
         this.x = new int[cfg.batch() * T];
         this.y = new int[cfg.batch() * T];
+    }
+
+    /**
+     * What a run does when {@link DivergenceRule} fires: stop (the default), pause until resumed
+     * (then training goes on without the rule), or only report it and carry on. A loss or gradient
+     * that is not finite always stops: the weights would be ruined.
+     */
+    public enum OnDivergence { STOP, PAUSE, WARN }
+
+    public Trainer onDivergence(OnDivergence action) {
+        this.onDivergence = action == null ? OnDivergence.STOP : action;
+        return this;
     }
 
     public Gpt model() {
@@ -143,6 +157,7 @@ public final class Trainer implements AutoCloseable {
     private RunOutcome loop(TrainingListener l) {
         final int T = model.config().seqLen(), B = cfg.batch();
         long started = System.nanoTime();
+        boolean watching = true;
         while (step < cfg.steps()) {
             if (!awaitUnpaused()) return new RunOutcome(RunOutcome.Status.CANCELLED, step, "cancelled");
             long t0 = System.nanoTime();
@@ -153,11 +168,18 @@ public final class Trainer implements AutoCloseable {
             fb.zeroGrad();
             fb.backward();
             double norm = adam.clipGradients(fb.grads(), cfg.gradClip(), pool);
-            if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
-                String what = !Float.isFinite(loss) ? "loss is " + loss : "gradient norm is " + norm;
-                return new RunOutcome(RunOutcome.Status.DIVERGED, step, "training diverged at step " + (step + 1)
-                        + ": " + what + "; the weights were not updated. Resume from the last checkpoint with a lower"
-                        + " learning rate (now " + cfg.lr() + ")");
+            DivergenceRule.Reason why = !Double.isFinite(norm) ? DivergenceRule.Reason.NON_FINITE
+                    : watching ? divergence.observe(loss) : Float.isFinite(loss) ? null : DivergenceRule.Reason.NON_FINITE;
+            if (why != null) {
+                boolean fatal = why == DivergenceRule.Reason.NON_FINITE || onDivergence == OnDivergence.STOP;
+                Divergence d = diverged(why, loss, norm, !fatal && onDivergence == OnDivergence.PAUSE);
+                l.onDiverged(d);
+                if (fatal) return new RunOutcome(RunOutcome.Status.DIVERGED, step, d.message());
+                watching = false; // the user chose to go on: judging again would fire at every step
+                if (d.paused()) {
+                    paused = true;
+                    continue; // this step again (no update was made) once resumed
+                }
             }
             stepsSinceReport++;
             if (cfg.gradClip() > 0 && norm > cfg.gradClip()) clippedSinceReport++;
@@ -191,6 +213,14 @@ public final class Trainer implements AutoCloseable {
         clippedSinceReport = 0;
         stepsSinceReport = 0;
         return r;
+    }
+
+    private Divergence diverged(DivergenceRule.Reason why, float loss, double norm, boolean pause) {
+        double suggested = LearningRates.afterDivergence(cfg.lr(), model.config());
+        String msg = DivergenceRule.message(why, step + 1, loss, cfg.lr(), suggested);
+        if (!Double.isFinite(norm) && Float.isFinite(loss)) msg = msg.replace(why.text, "the gradient norm is " + norm);
+        msg += pause ? "; paused: the weights were not updated" : "; the weights were not updated";
+        return new Divergence(step + 1, loss, why, cfg.lr(), suggested, pause, msg);
     }
 
     /** Mean cross-entropy over the fixed validation windows (NaN when there is no validation part). */

@@ -13,6 +13,9 @@ public interface TrainingListener {
     /** Training health of a step, when the trainer measures it (see {@link Trainer#measureHealthEvery}). */
     default void onHealth(TrainingHealth.Report r) {}
 
+    /** The loss gave divergence away (see {@link DivergenceRule}); the run then stops, pauses or goes on. */
+    default void onDiverged(Divergence d) {}
+
     /** Called once when the run ends, however it ends. */
     default void onFinish(RunOutcome outcome) {}
 }

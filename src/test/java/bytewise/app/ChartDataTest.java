@@ -93,4 +93,18 @@ class ChartDataTest {
         assertEquals("\"r\",eval,5,1280,2.500000,0,0,0,0.050", lines[5]);
         assertEquals("run," + bytewise.io.RunFolder.METRICS_HEADER, RunData.CSV_HEADER);
     }
+
+    @Test
+    void aDivergedRunIsMarkedAtItsLastStepOnEveryAxis() {
+        RunData d = run(40);
+        assertTrue(Double.isNaN(ChartData.divergedX(d, ChartData.X.STEP)), "not diverged: no mark");
+        d.markDiverged(41);
+        assertEquals(41, d.divergedStep());
+        assertEquals(40, ChartData.divergedX(d, ChartData.X.STEP));
+        assertEquals(40 * 256, ChartData.divergedX(d, ChartData.X.TOKENS));
+        assertEquals(0.4, ChartData.divergedX(d, ChartData.X.TIME), 1e-12);
+        RunData empty = new RunData("e", 0, TrainConfig.defaults(), 0, 0);
+        empty.markDiverged(1);
+        assertTrue(Double.isNaN(ChartData.divergedX(empty, ChartData.X.STEP)), "diverged at its first step: nothing to mark on");
+    }
 }

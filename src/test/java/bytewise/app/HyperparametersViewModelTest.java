@@ -99,4 +99,25 @@ class HyperparametersViewModelTest {
         assertEquals("medium", vm.preset.get());
         assertEquals("384", vm.values.get("d_model").get());
     }
+
+    @Test
+    void anUnusualLearningRateIsWarnedAboutButStillTrains() {
+        assertEquals("", vm.warning.get(), "tiny's own rate is usual");
+        assertEquals("4.7e-05 – 7.1e-03", vm.lrRange.get(), "the usual range for d_model 64, beside the field");
+        vm.values.get("lr").set("5");
+        vm.values.get("min_lr").set("5");
+        assertTrue(vm.valid.get(), "warned, not refused: " + vm.reason.get());
+        assertEquals(5.0, session.settings.get().training().lr());
+        assertTrue(vm.warning.get().startsWith("Learning rate 5.00 is high for d_model 64"), vm.warning.get());
+        vm.values.get("lr").set("1e-7");
+        vm.values.get("min_lr").set("0");
+        assertTrue(vm.warning.get().contains("low"), vm.warning.get());
+        vm.values.get("d_model").set("512");
+        vm.values.get("lr").set("5e-3");
+        assertTrue(vm.warning.get().contains("high for d_model 512"), "the range follows the width: " + vm.warning.get());
+        vm.values.get("d_model").set("64");
+        assertEquals("", vm.warning.get(), "5e-3 is usual at d_model 64");
+        vm.values.get("lr").set("abc");
+        assertEquals("", vm.warning.get(), "no warning while the value does not parse (the error says why)");
+    }
 }

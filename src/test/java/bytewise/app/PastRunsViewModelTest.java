@@ -145,7 +145,7 @@ class PastRunsViewModelTest {
         Corpus corpus = Corpus.open(textA);
         RunFolder folder = RunFolder.create(dir.resolve("ws/runs"), new RunFolder.Info("2026-01-01T00:00:00Z", "tiny",
                 corpus.name(), corpus.sha256(), tiny.model(), tc, 0, null, "running", null,
-                textA.toAbsolutePath().toString(), null, null, List.of()));
+                textA.toAbsolutePath().toString(), null, null, List.of(), corpus.files()));
         try (Trainer trainer = new Trainer(Gpt.initialize(tiny.model(), 1), corpus.split(0.1), tc, null);
              RunRecorder recorder = new RunRecorder(folder, trainer, 4, 1)) {
             trainer.run(new TrainingListener() {

@@ -190,7 +190,7 @@ class StudioFlowTest {
         Path dir = Files.createDirectories(tmp.resolve("a-folder"));
         Path shortFile = Files.writeString(tmp.resolve("short.txt"), "abc");
         DatasetViewModel vm = app.context().dataset;
-        for (Object[] c : new Object[][]{{empty, "empty"}, {dir, "directory"}, {shortFile, "too short"},
+        for (Object[] c : new Object[][]{{empty, "empty"}, {dir, "no files matching"}, {shortFile, "too short"},
                 {tmp.resolve("missing.txt"), "not found"}}) {
             fx(() -> vm.open((Path) c[0]));
             waitUntil("the open attempt finishes", () -> !vm.busy.get());
@@ -217,7 +217,12 @@ class StudioFlowTest {
         fx(() -> vm.open(huge));
         waitUntil("the huge file opens", () -> session.corpus.get().name().equals("huge.txt"));
         waitUntil("its statistics are sampled", () -> vm.statsNote.get().contains("sample of evenly spaced blocks"));
-        assertEquals(((100L << 20) + DatasetViewModel.ROW_BYTES - 1) / DatasetViewModel.ROW_BYTES, fx(vm.rowCount::get));
+        // rows break at newlines in the first 64 MB (indexed in the background), fixed-width after it
+        waitUntil("the preview rows are indexed", () -> vm.rows.get().rowOf(0) == 0 && vm.rows.get().end(0) < DatasetViewModel.ROW_BYTES);
+        long rows = fx(vm.rowCount::get);
+        assertTrue(rows >= ((100L << 20) + DatasetViewModel.ROW_BYTES - 1) / DatasetViewModel.ROW_BYTES, "no row is wider than 96 bytes");
+        assertEquals(100L << 20, fx(() -> vm.rows.get().end(rows - 1)), "the last row ends at the end of the file");
+        assertTrue(fx(() -> vm.rowText(0)).endsWith("↵"), "the first row is the first line");
         javafx.scene.control.ListView<?> preview = node("#preview");
         fx(() -> {
             preview.scrollTo(preview.getItems().size() - 1);

@@ -139,7 +139,7 @@ class StudioSessionTest {
         Corpus corpus = Corpus.open(data);
         RunFolder folder = RunFolder.create(Workspace.runs(), new RunFolder.Info("2026-01-01T00:00:00Z", "tiny",
                 corpus.name(), corpus.sha256(), p.model(), p.training(), 0, null, "running", null,
-                data.toAbsolutePath().toString(), null, null, List.of()));
+                data.toAbsolutePath().toString(), null, null, List.of(), corpus.files()));
         try (Trainer trainer = new Trainer(Gpt.initialize(p.model(), 1), corpus.split(0.1), p.training(), null);
              RunRecorder recorder = new RunRecorder(folder, trainer, 4, 1)) {
             trainer.run(new TrainingListener() {

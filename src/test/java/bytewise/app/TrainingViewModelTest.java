@@ -197,4 +197,66 @@ class TrainingViewModelTest {
         assertTrue(session.message.get().contains("missing"), session.message.get());
         assertEquals(RunState.IDLE, vm.state().get());
     }
+
+    /** The tiny preset at learning rate {@code lr}. */
+    private void settingsAt(int steps, double lr) {
+        Preset tiny = Presets.named("tiny");
+        TrainConfig tc = tiny.training().toBuilder().steps(steps).lr(lr).minLr(lr).evalEvery(6).evalWindows(8).threads(1)
+                .build();
+        session.settings.set(new Preset("custom", tiny.description(), tiny.model(), tc));
+    }
+
+    @Test
+    void aHugeLearningRateDivergesThenRestartsAtTheSuggestedRate() {
+        session.corpus.set(TestData.proseCorpus(20_000, 8));
+        settingsAt(30, 5);
+        assertTrue(context.hyperparameters.warning.get().contains("high"), "the form warned first");
+        vm.train();
+        assertEquals(RunState.DIVERGED, vm.state().get());
+        var d = vm.divergence().get();
+        assertNotNull(d);
+        assertTrue(vm.alert().get().startsWith("Training diverged at step " + d.step()), vm.alert().get());
+        assertTrue(vm.alert().get().contains("Lower the learning rate to"), vm.alert().get());
+        assertEquals(d.step(), vm.history.current.get().divergedStep(), "the chart marks the step");
+        assertEquals("Restart at lr " + bytewise.train.LearningRates.show(d.suggestedLr()), vm.lowerLrAction().get(),
+                "nothing was saved before the divergence (no evaluation yet): restart");
+        assertEquals("diverged", RunFolder.open(vm.runFolder().get()).info().status());
+        assertNull(vm.resumePoint.get(), "diverged weights are no resume point");
+
+        vm.resumeAtLowerLr();
+        assertEquals(d.suggestedLr(), session.settings.get().training().lr(), 1e-12);
+        assertEquals(RunState.COMPLETED, vm.state().get(), vm.alert().get());
+        assertEquals(30, session.runStep.get());
+        assertNull(vm.divergence().get());
+        assertEquals("", vm.lowerLrAction().get());
+        assertEquals(1, vm.history.current.get().step(0), "restarted from step 1");
+    }
+
+    @Test
+    void afterADivergenceTheRunResumesFromItsBestCheckpointAtALowerRate() {
+        session.corpus.set(TestData.proseCorpus(20_000, 9));
+        settingsAt(12, 3e-4);
+        vm.train();
+        assertEquals(RunState.COMPLETED, vm.state().get());
+        Path folder = vm.runFolder().get();
+        assertEquals(12, TrainingViewModel.lastGood(folder, 13).state().step(), "best.* from the last evaluation");
+        assertNull(TrainingViewModel.lastGood(folder, 6), "nothing from before step 6");
+        // as if the run had gone on and diverged at step 14
+        var d = new bytewise.train.Divergence(14, 9.5, bytewise.train.DivergenceRule.Reason.ABOVE_UNIFORM, 3e-4, 7e-5,
+                false, "Training diverged at step 14: the loss is above that of uniform guessing (loss 9.5)");
+        var end = vm.resumePoint.get();
+        vm.apply(java.util.List.of(new bytewise.io.RunEvent.Diverged(d), new bytewise.io.RunEvent.Finished(
+                new bytewise.train.RunOutcome(bytewise.train.RunOutcome.Status.DIVERGED, 13, d.message()), end)));
+        assertEquals(RunState.DIVERGED, vm.state().get());
+        assertEquals("Resume from the last good checkpoint at lr 7.0e-05", vm.lowerLrAction().get());
+        settingsAt(18, 3e-4);
+        vm.resumeAtLowerLr();
+        assertEquals(7e-5, session.settings.get().training().lr(), 1e-15);
+        assertEquals(7e-5, session.settings.get().training().minLr(), 1e-15, "a constant schedule stays constant");
+        assertEquals(RunState.COMPLETED, vm.state().get(), vm.alert().get());
+        RunData resumed = vm.history.current.get();
+        assertEquals(13, resumed.step(0), "continued from best.* at step 12");
+        assertEquals(7e-5, resumed.lr(0), 1e-15);
+        assertEquals(18, session.runStep.get());
+    }
 }

@@ -75,9 +75,11 @@ class CliTest {
     void badInputExitsNonZeroWithOneLineAndNoStackTrace(@TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.txt"));
         Path tiny = Files.writeString(dir.resolve("tiny.txt"), "hello");
+        Path noText = Files.createDirectories(dir.resolve("no text"));
+        Files.writeString(noText.resolve("picture.png"), "not text");
         String[][] cases = {
                 {"--data", dir.resolve("missing.txt").toString()},
-                {"--data", dir.toString()},
+                {"--data", noText.toString()},
                 {"--data", empty.toString()},
                 {"--data", tiny.toString()},
                 {"--data", tiny.toString(), "--dmodel", "30", "--heads", "4"},
@@ -87,7 +89,7 @@ class CliTest {
                 {"--bogus-flag"},
                 {},
         };
-        String[] expect = {"not found", "directory", "empty", "too short", "divisible", "lr", "steps", "not found",
+        String[] expect = {"not found", "no files matching", "empty", "too short", "divisible", "lr", "steps", "not found",
                 "bogus", "nothing to do"};
         for (int i = 0; i < cases.length; i++) {
             if (cases[i].length == 0) {
