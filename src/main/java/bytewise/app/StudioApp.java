@@ -54,6 +54,7 @@ public final class StudioApp extends Application {
 
     @Override
     public void start(Stage stage) throws Exception {
+        TextLayoutGuard.install();
         this.stage = stage;
         session = new Session();
         context = new AppContext(session, new FxTaskExecutor());

@@ -41,6 +41,7 @@ final class FxTesting {
      * its own: the primary stage is shared, and a test may resize this one). Call on the FX thread.
      */
     static <V extends PageView> ShownPage<V> show(String fxml, AppContext context) throws IOException {
+        TextLayoutGuard.install();
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         FXMLLoader loader = new FXMLLoader(FxTesting.class.getResource("/bytewise/app/" + fxml));
         Parent root = loader.load();
