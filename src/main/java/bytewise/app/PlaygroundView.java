@@ -237,9 +237,8 @@ public final class PlaygroundView implements PageView {
     }
 
     /**
-     * While a run streams, each delivery (at most one a frame) becomes one text node: a node per
-     * character made the text flow lay out thousands of children at every frame, on a core the
-     * generation needed (the Playground ran at half the command line's speed). When the run ends,
+     * While a run streams, each delivery becomes one text node, so the flow has a few children
+     * to lay out as it grows rather than one per character; when the run ends,
      * {@link #showPerCharacter} redraws the output as a node per character, for hover and pinning.
      */
     private void onGenerated(ListChangeListener.Change<? extends GeneratedByte> c) {

@@ -62,7 +62,7 @@ public final class StudioApp extends Application {
         vm = new MainViewModel(session, prefs, Workspace.prefsFile());
         MainView.applyTheme(vm.theme.get());
         // bytewise.studio.preset / bytewise.studio.train: scripted starts (BENCHMARKS.md's
-        // studio-versus-CLI measurement); a user gets the tiny preset and presses Train
+        // studio-versus-CLI measurement) and mvn javafx:run's first run (small); else tiny
         String presetName = System.getProperty("bytewise.studio.preset", "tiny");
         session.settings.set(Presets.named(presetName));
 

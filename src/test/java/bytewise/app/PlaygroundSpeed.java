@@ -44,6 +44,7 @@ public final class PlaygroundSpeed {
             model = t.snapshot();
         }
         int threads = preset.training().resolvedThreads();
+        System.out.println("playground deliveries per second: " + PlaygroundViewModel.FRAMES_PER_SECOND);
         SamplingSettings settings = new SamplingSettings(0.8, 0, 1.0, false, 42, bytes, null);
         byte[] prompt = "The ".getBytes(StandardCharsets.UTF_8);
 
@@ -66,6 +67,7 @@ public final class PlaygroundSpeed {
             return null;
         });
         PlaygroundViewModel vm = view[0].viewModel();
+        System.out.println("playground threads: " + onFx(() -> vm.threads.get()));
         PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream());
         double[] studio = new double[rounds], cli = new double[rounds];
         for (int r = -2; r < rounds; r++) { // two warm-up rounds

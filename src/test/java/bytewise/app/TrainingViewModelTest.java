@@ -254,9 +254,13 @@ class TrainingViewModelTest {
         assertEquals(7e-5, session.settings.get().training().lr(), 1e-15);
         assertEquals(7e-5, session.settings.get().training().minLr(), 1e-15, "a constant schedule stays constant");
         assertEquals(RunState.COMPLETED, vm.state().get(), vm.alert().get());
+        // the same run and the same curve: steps 1-12 at the old rate, then 13-18 from best.* at the lower one
         RunData resumed = vm.history.current.get();
-        assertEquals(13, resumed.step(0), "continued from best.* at step 12");
-        assertEquals(7e-5, resumed.lr(0), 1e-15);
+        assertEquals(18, resumed.size());
+        assertEquals(12, resumed.step(11));
+        assertEquals(3e-4, resumed.lr(11), 1e-15);
+        assertEquals(13, resumed.step(12), "continued from best.* at step 12");
+        assertEquals(7e-5, resumed.lr(12), 1e-15);
         assertEquals(18, session.runStep.get());
     }
 }
