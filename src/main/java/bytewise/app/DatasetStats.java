@@ -71,42 +71,7 @@ public record DatasetStats(long[] histogram, int distinct, boolean sampled, long
      * end is accepted.
      */
     static boolean validUtf8(byte[] b, boolean cutStart, boolean cutEnd) {
-        int i = 0, n = b.length;
-        if (cutStart) while (i < n && i < 3 && (b[i] & 0xC0) == 0x80) i++;
-        while (i < n) {
-            int c = b[i] & 0xFF;
-            int len;
-            int min;
-            if (c < 0x80) {
-                i++;
-                continue;
-            } else if (c >= 0xC2 && c <= 0xDF) {
-                len = 2;
-                min = 0x80;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                len = 3;
-                min = 0x800;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                len = 4;
-                min = 0x10000;
-            } else {
-                return false;
-            }
-            if (i + len > n) {
-                if (!cutEnd) return false;
-                for (int k = i + 1; k < n; k++) if ((b[k] & 0xC0) != 0x80) return false;
-                return true;
-            }
-            int cp = c & (0xFF >> (len + 1));
-            for (int k = 1; k < len; k++) {
-                int cc = b[i + k] & 0xFF;
-                if ((cc & 0xC0) != 0x80) return false;
-                cp = (cp << 6) | (cc & 0x3F);
-            }
-            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-            i += len;
-        }
-        return true;
+        return bytewise.data.DataCheck.invalidUtf8(b, b.length, cutStart, cutEnd) == 0;
     }
 
     /** One display character per byte, so a column in the preview is exactly a byte offset. */

@@ -66,8 +66,12 @@ public final class DataCheck {
         runByte = -1;
     }
 
-    /** Bytes that are not part of a well-formed UTF-8 sequence. */
-    static long invalidUtf8(byte[] b, int n, boolean cutStart, boolean cutEnd) {
+    /**
+     * Bytes of b[0, n) that are not part of a well-formed UTF-8 sequence. With {@code cutStart}
+     * leading continuation bytes are skipped (the block began inside a character); with
+     * {@code cutEnd} a character cut off at the end is accepted (the next block decides).
+     */
+    public static long invalidUtf8(byte[] b, int n, boolean cutStart, boolean cutEnd) {
         long bad = 0;
         int i = 0;
         if (cutStart) while (i < n && i < 3 && (b[i] & 0xC0) == 0x80) i++;
@@ -92,9 +96,12 @@ public final class DataCheck {
                 continue;
             }
             if (i + len > n) {
-                if (cutEnd) return bad; // a character cut at the block's end: the next block decides
-                bad += n - i;
-                return bad;
+                boolean continues = true;
+                for (int k = i + 1; k < n; k++) continues &= (b[k] & 0xC0) == 0x80;
+                if (cutEnd && continues) return bad; // a character cut at the block's end
+                bad++; // an unfinished character: its lead is invalid, the bytes after it are read on their own
+                i++;
+                continue;
             }
             int cp = c & (0xFF >> (len + 1));
             boolean ok = true;

@@ -88,4 +88,14 @@ class DataCheckTest {
         assertTrue(apart.warnings().stream().noneMatch(w -> w.kind() == DataWarning.Kind.LONG_RUNS));
         assertEquals(c.warnings(), c.warnings(), "asking twice gives the same answer");
     }
+
+    @Test
+    void aCharacterCutAtTheEndIsInvalidOnlyWhenItsBytesCannotContinueIt() {
+        byte[] cut = {'a', (byte) 0xE2, (byte) 0x82}; // the euro sign, 2 of its 3 bytes
+        assertEquals(0, DataCheck.invalidUtf8(cut, 3, false, true));
+        assertEquals(2, DataCheck.invalidUtf8(cut, 3, false, false));
+        byte[] broken = {'a', (byte) 0xE2, 'b'}; // a lead byte then ASCII: the 'b' is fine
+        assertEquals(1, DataCheck.invalidUtf8(broken, 3, false, true));
+        assertEquals(1, DataCheck.invalidUtf8(broken, 3, false, false));
+    }
 }
