@@ -110,8 +110,6 @@ public final class PlaygroundView implements PageView {
                 selected = null;
                 pinned = false;
                 showAlternatives(null);
-            } else {
-                showPerCharacter();
             }
         });
         vm.generated().addListener((ListChangeListener<GeneratedByte>) this::onGenerated);
@@ -236,20 +234,10 @@ public final class PlaygroundView implements PageView {
         return t;
     }
 
-    /**
-     * While a run streams, each delivery becomes one text node, so the flow has a few children
-     * to lay out as it grows rather than one per character; when the run ends,
-     * {@link #showPerCharacter} redraws the output as a node per character, for hover and pinning.
-     */
     private void onGenerated(ListChangeListener.Change<? extends GeneratedByte> c) {
         boolean added = false;
         while (c.next()) {
-            if (c.wasAdded() && vm.runningProperty().get()) {
-                StringBuilder batch = new StringBuilder();
-                for (GeneratedByte b : c.getAddedSubList()) batch.append(b.text());
-                if (!batch.isEmpty()) output.getChildren().add(generatedText(batch.toString(), null));
-                added = true;
-            } else if (c.wasAdded()) {
+            if (c.wasAdded()) {
                 List<Node> nodes = new ArrayList<>(c.getAddedSize());
                 for (GeneratedByte b : c.getAddedSubList()) {
                     // a byte in the middle of a multi-byte character completes no text yet; the
@@ -261,16 +249,6 @@ public final class PlaygroundView implements PageView {
             }
         }
         if (added) outputScroll.setVvalue(outputScroll.getVmax());
-    }
-
-    /** The prompt, then a node per generated character carrying the byte that completed it. */
-    private void showPerCharacter() {
-        List<Node> nodes = new ArrayList<>(vm.generated().size() + 1);
-        nodes.add(promptText(vm.promptShownProperty().get()));
-        for (GeneratedByte b : vm.generated()) {
-            if (!b.text().isEmpty()) nodes.add(generatedText(b.text(), b));
-        }
-        output.getChildren().setAll(nodes);
     }
 
     /** When a run ends, shows anything the stream had not completed (an unfinished UTF-8 character, escaped). */
