@@ -62,40 +62,62 @@ public final class Kernels {
                                               float[] inp, int inpOff, float[] w, int wOff,
                                               float[] mean, int meanOff, float[] rstd, int rstdOff,
                                               int r0, int r1, int c) {
-        int up = S.loopBound(c);
-        VectorMask<Float> tm = Vec.tail(up, c);
+        // Two small methods per row, not one large one: C1 cannot allocate registers for the whole
+        // (598 bytes of vector code, "out of virtual registers"), and when the tiered policy had
+        // already installed its tier-2 code it never reached C2, so the backward ran on the Vector
+        // API's Java fallback for the whole run: half the training speed in about one run of three.
+        float[] sums = new float[2];
         for (int r = r0; r < r1; r++) {
-            int x = inpOff + r * c, d = doutOff + r * c, di = dinpOff + r * c;
+            int x = inpOff + r * c, d = doutOff + r * c;
             float m = mean[meanOff + r], s = rstd[rstdOff + r];
-            FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
-            FloatVector accMean = FloatVector.zero(S), accNorm = FloatVector.zero(S);
-            int i = 0;
-            for (; i < up; i += L) {
-                FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
-                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
-                accMean = accMean.add(dnorm);
-                accNorm = dnorm.fma(norm, accNorm);
-            }
-            if (i < c) {
-                FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs).blend(0f, tm.not());
-                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
-                accMean = accMean.add(dnorm);
-                accNorm = dnorm.fma(norm, accNorm);
-            }
-            FloatVector vdm = FloatVector.broadcast(S, Vec.sumLanes(accMean) / c);
-            FloatVector vdn = FloatVector.broadcast(S, Vec.sumLanes(accNorm) / c);
-            for (i = 0; i < up; i += L) {
-                FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
-                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
-                FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
-                FloatVector.fromArray(S, dinp, di + i).add(g).intoArray(dinp, di + i);
-            }
-            if (i < c) {
-                FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs);
-                FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
-                FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
-                FloatVector.fromArray(S, dinp, di + i, tm).add(g).intoArray(dinp, di + i, tm);
-            }
+            layerNormGradSums(sums, dout, d, inp, x, w, wOff, m, s, c);
+            layerNormGradRow(dinp, dinpOff + r * c, dout, d, inp, x, w, wOff, m, s, sums[0] / c, sums[1] / c, c);
+        }
+    }
+
+    /** sums[0] = Σ dnorm, sums[1] = Σ dnorm·norm over one row, where dnorm = w·dout. */
+    private static void layerNormGradSums(float[] sums, float[] dout, int d, float[] inp, int x, float[] w, int wOff,
+                                          float m, float s, int c) {
+        int up = S.loopBound(c);
+        FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
+        FloatVector accMean = FloatVector.zero(S), accNorm = FloatVector.zero(S);
+        int i = 0;
+        for (; i < up; i += L) {
+            FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
+            FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
+            accMean = accMean.add(dnorm);
+            accNorm = dnorm.fma(norm, accNorm);
+        }
+        if (i < c) {
+            VectorMask<Float> tm = Vec.tail(up, c);
+            FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs).blend(0f, tm.not());
+            FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
+            accMean = accMean.add(dnorm);
+            accNorm = dnorm.fma(norm, accNorm);
+        }
+        sums[0] = Vec.sumLanes(accMean);
+        sums[1] = Vec.sumLanes(accNorm);
+    }
+
+    /** dinp += (dnorm − mean(dnorm) − norm·mean(dnorm·norm))·rstd over one row. */
+    private static void layerNormGradRow(float[] dinp, int di, float[] dout, int d, float[] inp, int x, float[] w, int wOff,
+                                         float m, float s, float meanDnorm, float meanDnormNorm, int c) {
+        int up = S.loopBound(c);
+        FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
+        FloatVector vdm = FloatVector.broadcast(S, meanDnorm), vdn = FloatVector.broadcast(S, meanDnormNorm);
+        int i = 0;
+        for (; i < up; i += L) {
+            FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
+            FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
+            FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
+            FloatVector.fromArray(S, dinp, di + i).add(g).intoArray(dinp, di + i);
+        }
+        if (i < c) {
+            VectorMask<Float> tm = Vec.tail(up, c);
+            FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs);
+            FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
+            FloatVector g = dnorm.sub(vdm).sub(norm.mul(vdn)).mul(vs);
+            FloatVector.fromArray(S, dinp, di + i, tm).add(g).intoArray(dinp, di + i, tm);
         }
     }
 
