@@ -54,6 +54,30 @@ class LauncherIT {
         assertTrue(json.contains("\"type\":\"sample\"") && json.contains("\"bytes\":4000"), () -> "a 4,000-byte sample: " + json);
     }
 
+    /**
+     * Every engine method the JIT picks compiles at every tier. A kernel C1 cannot compile ("out of
+     * virtual registers") may be left on its tier-2 code for the whole run, where the Vector API runs
+     * its Java fallback: layer norm's input gradient did that in about one run of three and halved
+     * the training speed.
+     */
+    @org.junit.jupiter.api.Test
+    void everyEngineMethodCompiles() throws Exception {
+        Path work = Files.createTempDirectory("bytewise-it");
+        Path out = work.resolve("out.txt"), err = work.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/bytewise").toString(),
+                "--data", HOME.resolve("samples/pocket-essays.txt").toString(), "--preset", "tiny",
+                "--steps", "30", "--eval-every", "30", "--threads", "2", "--prompt", "The ", "--gen", "500", "--json")
+                .directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("BYTEWISE_JAVA_OPTS", "-XX:+PrintCompilation");
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished within 5 minutes");
+        assertEquals(0, p.exitValue(), () -> "exit status; stderr: " + read(err));
+        List<String> log = Files.readAllLines(out, StandardCharsets.ISO_8859_1);
+        assertTrue(log.stream().anyMatch(l -> l.contains("bytewise.kernels.Gemm::")), "the compilation log was printed");
+        List<String> skipped = log.stream().filter(l -> l.contains("bytewise.") && l.contains("COMPILE SKIPPED")).toList();
+        assertEquals(List.of(), skipped, "engine methods a JIT tier gave up on");
+    }
+
     private static String read(Path f) {
         try {
             return Files.readString(f, StandardCharsets.ISO_8859_1);
