@@ -96,6 +96,30 @@ public final class ChartData {
         return x(d, d.size() - 1, x);
     }
 
+    /** Loss spikes to mark: at xs[i], ys[i] (the step's own loss, not smoothed), step steps[i]. */
+    public record Spikes(double[] xs, double[] ys, long[] steps) {
+        public int size() {
+            return xs.length;
+        }
+    }
+
+    /** Where the given runs' losses spiked, on axes {@code x} and {@code y}. */
+    public static Spikes spikes(java.util.Collection<RunData> runs, X x, Y y, boolean log) {
+        int n = 0;
+        for (RunData d : runs) n += d.spikes().length;
+        double[] xs = new double[n], ys = new double[n];
+        long[] steps = new long[n];
+        int k = 0;
+        for (RunData d : runs) {
+            for (int i : d.spikes()) {
+                xs[k] = x(d, i, x);
+                ys[k] = transform(d.loss(i), y, log);
+                steps[k++] = (long) d.step(i);
+            }
+        }
+        return new Spikes(xs, ys, steps);
+    }
+
     static double evalX(RunData d, int i, X x) {
         return switch (x) {
             case STEP -> d.evalStep(i);

@@ -102,6 +102,21 @@ public final class LossChart extends Region {
         divergenceXs = xs == null ? new double[0] : xs.clone();
     }
 
+    private ChartData.Spikes spikeMarks = new ChartData.Spikes(new double[0], new double[0], new long[0]);
+
+    /**
+     * Marks single-step loss spikes: a hollow triangle at the step's raw loss (kept inside the plot:
+     * the smoothed curve can sit far below it), labelled with the step while there are few.
+     */
+    public void setSpikeMarks(ChartData.Spikes spikes) {
+        spikeMarks = spikes;
+    }
+
+    /** The spike marks drawn (tests read them). */
+    public ChartData.Spikes spikeMarks() {
+        return spikeMarks;
+    }
+
     /** The divergence marks drawn (tests read them). */
     public double[] divergenceMarks() {
         return divergenceXs.clone();
@@ -319,6 +334,7 @@ public final class LossChart extends Region {
                 g.strokePolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
             }
         }
+        drawSpikes(g, a, mark);
         drawDivergence(g, a, mark);
         g.restore();
     }
@@ -331,6 +347,23 @@ public final class LossChart extends Region {
      */
     private Image dot(Color color) {
         return dots.computeIfAbsent(color, ChartMarks::paintDot);
+    }
+
+    private void drawSpikes(GraphicsContext g, javafx.geometry.Rectangle2D a, Color color) {
+        g.setStroke(color);
+        g.setFill(color);
+        g.setLineWidth(1.5);
+        g.setFont(TICK_FONT);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        boolean labels = spikeMarks.size() <= 8;
+        for (int i = 0; i < spikeMarks.size(); i++) {
+            double v = spikeMarks.xs()[i];
+            if (!(v >= x0 && v <= x1)) continue;
+            double x = px(v), y = Math.max(a.getMinY() + 10, Math.min(a.getMaxY() - 4, py(spikeMarks.ys()[i])));
+            g.strokePolygon(new double[]{x - 5, x + 5, x}, new double[]{y - 8, y - 8, y}, 3);
+            if (labels) g.fillText("spike " + spikeMarks.steps()[i], x + 7, y - 5);
+        }
     }
 
     /** A dashed vertical line in the warning colour at each step where a run diverged, labelled at the top. */

@@ -1,6 +1,7 @@
 package bytewise.app;
 
 import bytewise.io.RunFolder;
+import bytewise.train.DivergenceRule;
 import bytewise.train.EvalMetrics;
 import bytewise.train.StepMetrics;
 import bytewise.train.TrainConfig;
@@ -35,6 +36,9 @@ public final class RunData {
     private double trend = Double.NaN;
     private double secondsOffset;
     private double[] overfit = new double[0]; // indices into the evaluations
+    /** Steps whose loss jumped far above its recent level, by the trainer's own rule (indices into the steps). */
+    private final DivergenceRule spikeRule = new DivergenceRule();
+    private int[] spikes = new int[0];
     private boolean inRisingStreak;
 
     public RunData(String name, int colorIndex, TrainConfig config, long startStep, double secondsOffset) {
@@ -47,7 +51,9 @@ public final class RunData {
 
     public void add(StepMetrics m) {
         // a run resumed from an earlier checkpoint trains those steps again: the newer ones replace the old
+        int kept = n;
         while (n > 0 && step[n - 1] >= m.step()) n--;
+        if (n < kept) forgetSpikesFrom(n);
         while (nv > 0 && vStep[nv - 1] >= m.step()) nv--;
         if (n == step.length) {
             int c = n * 2;
@@ -66,6 +72,11 @@ public final class RunData {
         lr[n] = m.lr();
         gradNorm[n] = m.gradNorm();
         tokensPerSecond[n] = m.tokensPerSecond();
+        spikeRule.observe(m.loss());
+        if (spikeRule.spiked()) {
+            spikes = Arrays.copyOf(spikes, spikes.length + 1);
+            spikes[spikes.length - 1] = n;
+        }
         n++;
         if (Double.isFinite(m.loss())) trend = Double.isNaN(trend) ? m.loss() : trend + TREND_ALPHA * (m.loss() - trend);
     }
@@ -98,6 +109,20 @@ public final class RunData {
             overfit[overfit.length - 1] = nv - 1;
         }
         return fresh;
+    }
+
+    /** Drops the spikes at step index {@code from} and later, and judges the kept steps again. */
+    private void forgetSpikesFrom(int from) {
+        int k = 0;
+        while (k < spikes.length && spikes[k] < from) k++;
+        spikes = Arrays.copyOf(spikes, k);
+        spikeRule.reset();
+        for (int i = 0; i < from; i++) spikeRule.observe(loss[i]);
+    }
+
+    /** Step indices whose training loss spiked (one step far above its recent level); the chart marks them. */
+    public int[] spikes() {
+        return spikes.clone();
     }
 
     private long divergedStep = -1;

@@ -323,6 +323,8 @@ public final class TrainingView implements PageView {
                     ChartData.train(r, x, y, log, smooth, MAX_POINTS), ChartData.validation(r, x, y, log, MAX_POINTS),
                     ChartData.overfit(r, x, y, log)));
         }
+        chart.setSpikeMarks(ChartData.spikes(training.history.runs().stream().filter(r -> !hidden.contains(r)).toList(),
+                x, y, log));
         chart.setDivergenceMarks(training.history.runs().stream().filter(r -> !hidden.contains(r))
                 .mapToDouble(r -> ChartData.divergedX(r, x)).filter(Double::isFinite).toArray());
         chart.setCurves(curves, x.label, ChartData.yLabel(y, log), x == ChartData.X.TIME);

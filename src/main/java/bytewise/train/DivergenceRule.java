@@ -34,6 +34,7 @@ public final class DivergenceRule {
     private final int patience;
     private final double[] window = new double[WINDOW], scratch = new double[WINDOW];
     private int filled, next, over;
+    private boolean spike;
 
     /** Margin 1 nat over ln 256; spike = 50% and 8 scaled deviations above the median, for 3 steps in a row. */
     public DivergenceRule() {
@@ -51,9 +52,11 @@ public final class DivergenceRule {
 
     /** Looks at one step's loss; null while training looks healthy, else why it has diverged. */
     public Reason observe(double loss) {
+        spike = false;
         if (!Double.isFinite(loss)) return Reason.NON_FINITE;
         if (loss > UNIFORM_LOSS + margin) return Reason.ABOVE_UNIFORM;
         if (filled >= WARMUP && farAbove(loss)) {
+            spike = true;
             if (++over >= patience) return Reason.SPIKE;
             return null;
         }
@@ -71,6 +74,14 @@ public final class DivergenceRule {
         Arrays.sort(scratch, 0, filled);
         double mad = 1.4826 * middle(scratch, filled); // a standard deviation's worth, for normal noise
         return loss > median * (1 + relative) && loss - median > deviations * mad;
+    }
+
+    /**
+     * Whether the loss just observed was far above its recent level: a spike, which is divergence
+     * only when it lasts ({@link #observe} says so). The chart marks each one.
+     */
+    public boolean spiked() {
+        return spike;
     }
 
     /** The recent level: median of the accepted losses (NaN before any). */
@@ -91,6 +102,7 @@ public final class DivergenceRule {
     /** Forgets the level (a run resumed at another learning rate starts judging afresh). */
     public void reset() {
         filled = next = over = 0;
+        spike = false;
     }
 
     /** One line for people: what happened at which step, and what to try. */

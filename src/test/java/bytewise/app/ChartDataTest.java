@@ -30,6 +30,44 @@ class ChartDataTest {
         assertEquals(50, small.size(), "short runs are drawn point for point");
     }
 
+    /** A noisy falling curve of {@code steps} steps, with the loss at step {@code spikeAt} tripled. */
+    private static java.util.List<StepMetrics> noisyCurve(int steps, int spikeAt) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        java.util.List<StepMetrics> l = new java.util.ArrayList<>();
+        for (int s = 1; s <= steps; s++) {
+            double loss = (1.3 + 4.2 * Math.exp(-s / 150.0)) * (1 + 0.04 * rng.nextGaussian()) * (s == spikeAt ? 3 : 1);
+            l.add(new StepMetrics(s, steps, s * 768L, (float) loss, 1e-3, 1.0, 1e4, s * 0.1));
+        }
+        return l;
+    }
+
+    @Test
+    void aOneStepSpikeIsMarkedAtItsStepWithItsOwnLoss() {
+        RunData d = new RunData("r", 0, TrainConfig.defaults(), 0, 0);
+        noisyCurve(600, 400).forEach(d::add);
+        ChartData.Spikes s = ChartData.spikes(java.util.List.of(d), ChartData.X.STEP, ChartData.Y.LOSS, false);
+        assertEquals(1, s.size(), "one spike on a smooth noisy curve");
+        assertEquals(400, s.steps()[0]);
+        assertEquals(400, s.xs()[0]);
+        assertEquals(d.loss(399), s.ys()[0], 1e-9, "at the raw loss, not the smoothed curve");
+
+        RunData smooth = new RunData("s", 0, TrainConfig.defaults(), 0, 0);
+        noisyCurve(600, -1).forEach(smooth::add);
+        assertEquals(0, smooth.spikes().length);
+    }
+
+    @Test
+    void aResumedRunThatTrainsTheSpikedStepsAgainDropsTheirMark() {
+        RunData d = new RunData("r", 0, TrainConfig.defaults(), 0, 0);
+        noisyCurve(600, 400).forEach(d::add);
+        // resumed from a checkpoint at step 350: steps 351.. come again, this time without the spike
+        noisyCurve(600, -1).subList(350, 600).forEach(d::add);
+        assertEquals(600, d.size());
+        assertEquals(0, d.spikes().length);
+        noisyCurve(700, 650).subList(600, 700).forEach(d::add);
+        assertArrayEquals(new int[]{649}, d.spikes(), "spikes after the resume are still judged");
+    }
+
     @Test
     void transformsAndAxes() {
         RunData d = run(10);

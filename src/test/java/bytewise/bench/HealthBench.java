@@ -2,14 +2,14 @@ package bytewise.bench;
 
 import bytewise.model.Gpt;
 import bytewise.model.ModelConfig;
-import bytewise.train.LossSpikeDetector;
+import bytewise.train.DivergenceRule;
 import bytewise.train.TrainingHealth;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Cost of one {@link TrainingHealth#measure} call (and one {@link LossSpikeDetector#observe}) for a
+ * Cost of one {@link TrainingHealth#measure} call (and one {@link DivergenceRule#observe}) for a
  * preset's model, on the calling thread: warm-up, then the median of several timed rounds. Then the
  * cost inside training: the preset trains (on generated prose, the preset's threads) in alternating
  * blocks of steps with the health measured at every step and not at all, and the difference of the
@@ -31,7 +31,7 @@ public final class HealthBench {
             previous[i] = params[i] - (float) (rng.nextGaussian() * 1e-4);
         }
         TrainingHealth health = new TrainingHealth(cfg);
-        LossSpikeDetector spikes = new LossSpikeDetector();
+        DivergenceRule spikes = new DivergenceRule();
         double sink = 0;
         for (int i = 0; i < 300; i++) { // warm-up: compiled before timing
             health.measure(params, grads, previous);
@@ -54,13 +54,13 @@ public final class HealthBench {
         double bytesPerCall = (mx.getThreadAllocatedBytes(tid) - b0) / (double) calls;
         long t0 = System.nanoTime();
         int n = 10_000_000;
-        for (int i = 0; i < n; i++) sink += spikes.observe(2.0 + (i & 7) * 0.01).ordinal();
+        for (int i = 0; i < n; i++) sink += spikes.observe(2.0 + (i & 7) * 0.01) == null && !spikes.spiked() ? 0 : 1;
         double spikeNs = (System.nanoTime() - t0) / (double) n;
         System.out.printf(Locale.ROOT, "preset %s: %,d parameters, %d rows%n", preset, params.length, health.rows());
         System.out.printf(Locale.ROOT, "TrainingHealth.measure: median %.1f us/call (min %.1f, max %.1f over %d rounds of %d)%n",
                 perCall[rounds / 2], perCall[0], perCall[rounds - 1], rounds, calls);
         System.out.printf(Locale.ROOT, "allocated: %.1f bytes/call%n", bytesPerCall);
-        System.out.printf(Locale.ROOT, "LossSpikeDetector.observe: %.1f ns/call%n", spikeNs);
+        System.out.printf(Locale.ROOT, "DivergenceRule.observe: %.1f ns/call%n", spikeNs);
         System.out.println("(checksum " + sink + ")");
         inTraining(preset);
     }

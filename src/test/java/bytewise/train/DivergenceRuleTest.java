@@ -87,6 +87,32 @@ class DivergenceRuleTest {
     }
 
     @Test
+    void aSingleSpikeIsFlaggedAtItsStepOnlyAndTheCurveCarriesOn() {
+        for (long seed = 1; seed <= 10; seed++) {
+            double[] l = curve(3000, seed);
+            l[1500] *= 2.0;
+            DivergenceRule r = new DivergenceRule();
+            for (int t = 0; t < l.length; t++) {
+                assertNull(r.observe(l[t]), "seed " + seed + " step " + t);
+                assertEquals(t == 1500, r.spiked(), "seed " + seed + " step " + t + " loss " + l[t]);
+            }
+        }
+    }
+
+    @Test
+    void noSpikeIsFlaggedOnRealOrNoisyCurves() throws IOException {
+        List<double[]> curves = new ArrayList<>(List.of(recorded("tiny-curve.txt"), recorded("small-curve.txt")));
+        for (long seed = 1; seed <= 20; seed++) curves.add(curve(3000, seed));
+        for (double[] l : curves) {
+            DivergenceRule r = new DivergenceRule();
+            for (int t = 0; t < l.length; t++) {
+                r.observe(l[t]);
+                assertFalse(r.spiked(), "step " + t + " loss " + l[t] + " level " + r.level());
+            }
+        }
+    }
+
+    @Test
     void aLowSteadyLossThatJumpsFires() {
         SplittableRandom rng = new SplittableRandom(9);
         DivergenceRule r = new DivergenceRule();
