@@ -4,7 +4,9 @@
 # and a build:    mvn -DskipTests package
 # Run from anywhere: assets/screenshots/take.sh [all|inside]
 #   all (default): every shot; inside: only the inside-the-model views (trains the small preset)
-# The Xvfb display is :77 unless BYTEWISE_SHOT_DISPLAY says otherwise.
+# The Xvfb display is :77 unless BYTEWISE_SHOT_DISPLAY says otherwise. BYTEWISE_SHOT_DATA opens a text
+# file instead of the shipped default (README's inside shots: ../shared/data/tinyshakespeare.txt) and
+# BYTEWISE_SHOT_STEPS sets how long the small preset trains for them (default 400).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out=assets/screenshots
@@ -18,7 +20,10 @@ app=""
 cleanup() { [[ -n "$app" ]] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; rm -rf "$workspace"; }
 trap cleanup EXIT
 sleep 1
-BYTEWISE_JAVA_OPTS="-Dbytewise.workspace=$workspace" bin/bytewise >/dev/null 2>&1 &
+data=()
+[[ -n "${BYTEWISE_SHOT_DATA:-}" ]] && data=(--studio "$(realpath "$BYTEWISE_SHOT_DATA")")
+steps=${BYTEWISE_SHOT_STEPS:-400}
+BYTEWISE_JAVA_OPTS="-Dbytewise.workspace=$workspace" bin/bytewise "${data[@]}" >/dev/null 2>&1 &
 app=$!
 for _ in $(seq 60); do xdotool search --name '^Bytewise' >/dev/null 2>&1 && break; sleep 1; done
 win=$(xdotool search --name '^Bytewise' | head -1)
@@ -39,12 +44,12 @@ if [[ "$which" == all ]]; then
   xdotool mousemove 640 268; shot playground 2
 fi
 
-# inside the model: the small preset (4 layers, 4 heads) trained 400 steps
+# inside the model: the small preset (4 layers, 4 heads) trained $steps steps
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
 key ctrl+2; sleep 2
 click 945 68; key Down Return; sleep 1           # Preset: small
-xdotool mousemove 977 214 click --repeat 3 1; sleep 0.5; xdotool type --delay 40 400; key Tab
-key ctrl+3; sleep 1; key F5; sleep 110            # train (one to two minutes on 2 cores)
+xdotool mousemove 977 214 click --repeat 3 1; sleep 0.5; xdotool type --delay 40 "$steps"; key Tab
+key ctrl+3; sleep 1; key F5; sleep $((steps * 768 / 6000 + 15)) # train (at 6,000 tokens/s or faster)
 click 298 137 2; shot training-health 1           # the Health tab beside the loss chart
 click 237 137                                     # back to the loss chart
 key ctrl+4; sleep 2
