@@ -31,7 +31,7 @@ import java.util.Locale;
 public final class PlaygroundView implements PageView {
     static final String GENERATED_CLASS = "playground-generated";
     static final String PROMPT_CLASS = "playground-prompt";
-    /** The output's font, as its text nodes' style sets it (here to measure a line). */
+    /** The output's font, as playground.css sets it (here to measure a line). */
     private static final javafx.scene.text.Font OUTPUT_FONT = javafx.scene.text.Font.font("monospace", 14);
     private static final double LINE_SPACING = 2;
 
@@ -232,15 +232,13 @@ public final class PlaygroundView implements PageView {
 
     private static Text promptText(String s) {
         Text t = new Text(s);
-        t.getStyleClass().add(PROMPT_CLASS);
-        t.setStyle("-fx-font-family: monospace; -fx-font-size: 14px; -fx-fill: -color-fg-default;");
+        t.getStyleClass().add(PROMPT_CLASS); // font and colour: playground.css
         return outOfFlowIfNewline(t);
     }
 
     private Text generatedText(String s, GeneratedByte b) {
         Text t = new Text(s);
-        t.getStyleClass().add(GENERATED_CLASS);
-        t.setStyle("-fx-font-family: monospace; -fx-font-size: 14px; -fx-fill: -color-accent-fg;");
+        t.getStyleClass().add(GENERATED_CLASS); // font and colour: playground.css
         t.setUserData(b);
         return outOfFlowIfNewline(t);
     }
