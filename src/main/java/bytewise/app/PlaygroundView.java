@@ -31,6 +31,9 @@ import java.util.Locale;
 public final class PlaygroundView implements PageView {
     static final String GENERATED_CLASS = "playground-generated";
     static final String PROMPT_CLASS = "playground-prompt";
+    /** The output's font, as playground.css sets it (here to measure a line). */
+    private static final javafx.scene.text.Font OUTPUT_FONT = javafx.scene.text.Font.font("monospace", 14);
+    private static final double LINE_SPACING = 2;
 
     @FXML private VBox root;
     @FXML private Slider temperatureSlider, topKSlider, topPSlider, lengthSlider;
@@ -42,7 +45,8 @@ public final class PlaygroundView implements PageView {
     @FXML private TextArea promptArea;
     @FXML private Button generateButton, stopButton, clearButton, copyButton;
     @FXML private ScrollPane outputScroll;
-    @FXML private TextFlow output;
+    /** The output, one text flow per line: a delivery re-flows only the line it extends (BENCHMARKS.md). */
+    @FXML private VBox output;
 
     private PlaygroundViewModel vm;
     // bidirectional bindings hold weak references: keep the adapters alive
@@ -50,6 +54,10 @@ public final class PlaygroundView implements PageView {
     private Text selected;
     /** A clicked character stays in the alternatives panel until clicked again (hover only previews). */
     private boolean pinned;
+    /** The line the next characters go into (the last child of {@link #output}). */
+    private TextFlow lastLine;
+    /** Height of one line of output text: a blank line keeps it (its flow draws no text). */
+    private double lineHeight = -1;
 
     /** Binds the controls to the view model (from {@link #init}, once the view model exists). */
     private void bindControls() {
@@ -79,7 +87,7 @@ public final class PlaygroundView implements PageView {
         clearButton.disableProperty().bind(vm.runningProperty());
         clearButton.setOnAction(e -> {
             vm.clear();
-            output.getChildren().setAll(promptText(""));
+            showPrompt("");
             selected = null;
             pinned = false;
             showAlternatives(null);
@@ -103,10 +111,13 @@ public final class PlaygroundView implements PageView {
         reasonLabel.getStyleClass().add(Styles.WARNING);
         statsLabel.textProperty().bind(vm.statsProperty());
 
-        output.getChildren().setAll(promptText(""));
+        // the viewport's preferred size must not ask the text's: that re-flows every line at no wrap width
+        outputScroll.setPrefViewportHeight(120);
+        outputScroll.setPrefViewportWidth(240);
+        showPrompt("");
         vm.runningProperty().addListener((o, was, now) -> {
             if (now) { // a new run: the prompt, then its bytes as they arrive
-                output.getChildren().setAll(promptText(vm.promptShownProperty().get()));
+                showPrompt(vm.promptShownProperty().get());
                 selected = null;
                 pinned = false;
                 showAlternatives(null);
@@ -221,30 +232,35 @@ public final class PlaygroundView implements PageView {
 
     private static Text promptText(String s) {
         Text t = new Text(s);
-        t.getStyleClass().add(PROMPT_CLASS);
-        t.setStyle("-fx-font-family: monospace; -fx-font-size: 14px; -fx-fill: -color-fg-default;");
-        return t;
+        t.getStyleClass().add(PROMPT_CLASS); // font and colour: playground.css
+        return outOfFlowIfNewline(t);
     }
 
     private Text generatedText(String s, GeneratedByte b) {
         Text t = new Text(s);
-        t.getStyleClass().add(GENERATED_CLASS);
-        t.setStyle("-fx-font-family: monospace; -fx-font-size: 14px; -fx-fill: -color-accent-fg;");
+        t.getStyleClass().add(GENERATED_CLASS); // font and colour: playground.css
         t.setUserData(b);
-        return t;
+        return outOfFlowIfNewline(t);
     }
 
     private void onGenerated(ListChangeListener.Change<? extends GeneratedByte> c) {
         boolean added = false;
         while (c.next()) {
             if (c.wasAdded()) {
-                List<Node> nodes = new ArrayList<>(c.getAddedSize());
+                List<Node> line = new ArrayList<>(c.getAddedSize());
                 for (GeneratedByte b : c.getAddedSubList()) {
                     // a byte in the middle of a multi-byte character completes no text yet; the
                     // character's node carries the byte that completed it
-                    if (!b.text().isEmpty()) nodes.add(generatedText(b.text(), b));
+                    if (b.text().isEmpty()) continue;
+                    Text t = generatedText(b.text(), b);
+                    line.add(t);
+                    if (isNewline(t)) { // the line is complete: later bytes go into a new flow
+                        lastLine.getChildren().addAll(line);
+                        line.clear();
+                        startLine();
+                    }
                 }
-                output.getChildren().addAll(nodes);
+                lastLine.getChildren().addAll(line);
                 added = true;
             }
         }
@@ -256,7 +272,65 @@ public final class PlaygroundView implements PageView {
         StringBuilder streamed = new StringBuilder();
         for (GeneratedByte b : vm.generated()) streamed.append(b.text());
         if (full != null && full.length() > streamed.length() && full.startsWith(streamed.toString()))
-            output.getChildren().add(generatedText(full.substring(streamed.length()), null));
+            append(full.substring(streamed.length()), false);
+    }
+
+    /** Starts the output afresh with the prompt (its line breaks start new lines, as generated ones do). */
+    private void showPrompt(String prompt) {
+        output.getChildren().clear();
+        startLine();
+        append(prompt, true);
+    }
+
+    /** Appends text with no generated byte behind it (the prompt, or a run's unfinished tail), line by line. */
+    private void append(String s, boolean prompt) {
+        int from = 0;
+        while (from < s.length()) {
+            int nl = s.indexOf('\n', from);
+            int to = nl < 0 ? s.length() : nl == from ? nl + 1 : nl; // a newline is a piece of its own
+            String piece = s.substring(from, to);
+            Text t = prompt ? promptText(piece) : generatedText(piece, null);
+            lastLine.getChildren().add(t);
+            if (isNewline(t)) startLine();
+            from = to;
+        }
+    }
+
+    private static boolean isNewline(Text t) {
+        return t.getText().equals("\n");
+    }
+
+    /**
+     * A newline's node stays in its line (it is text of the run, kept with its byte) but out of the
+     * flow's layout and drawing: the next line is the next flow, and a trailing newline in a flow
+     * would add an empty line below it.
+     */
+    private static Text outOfFlowIfNewline(Text t) {
+        if (isNewline(t)) {
+            t.setManaged(false);
+            t.setVisible(false);
+        }
+        return t;
+    }
+
+    private void startLine() {
+        TextFlow line = new TextFlow();
+        line.setLineSpacing(LINE_SPACING);
+        line.setMinHeight(lineHeight());
+        output.getChildren().add(line);
+        lastLine = line;
+    }
+
+    /** One line's height: what a flow holding one character of the output's font measures. */
+    private double lineHeight() {
+        if (lineHeight < 0) {
+            Text probe = new Text("X");
+            probe.setFont(OUTPUT_FONT);
+            TextFlow flow = new TextFlow(probe);
+            flow.setLineSpacing(LINE_SPACING);
+            lineHeight = flow.prefHeight(-1);
+        }
+        return lineHeight;
     }
 
     private static Text generatedAt(MouseEvent e) {
@@ -301,7 +375,16 @@ public final class PlaygroundView implements PageView {
         return alternatives;
     }
 
-    TextFlow outputFlow() {
-        return output;
+    /** Every text node of the output, line after line (for tests). */
+    List<Text> outputTexts() {
+        List<Text> all = new ArrayList<>();
+        for (Node line : output.getChildren())
+            for (Node n : ((TextFlow) line).getChildren()) all.add((Text) n);
+        return all;
+    }
+
+    /** The output's lines, one flow each (for tests). */
+    List<TextFlow> outputLines() {
+        return output.getChildren().stream().map(n -> (TextFlow) n).toList();
     }
 }

@@ -47,8 +47,9 @@ public final class PlaygroundViewModel {
     public static final int ALTERNATIVES = 8;
     /**
      * Streamed bytes are shown in batches, at most this often (-Dbytewise.playground.fps). Each
-     * batch re-flows and repaints the output on a core the generation needs: at 60 a second the
-     * Playground ran at 0.32 of the command line's bytes/s, at 10 at 0.73 (BENCHMARKS.md).
+     * batch styles, lays out and paints its characters' nodes on a core the generation needs: with a
+     * text flow per line the Playground ran at about 0.70 of the command line's bytes/s at 10 a
+     * second and 0.54 at 15 (BENCHMARKS.md).
      */
     static final int FRAMES_PER_SECOND = Integer.getInteger("bytewise.playground.fps", 10);
 

@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * bytes streamed into its text flow) timed from Generate to done, and {@code --gen}'s path (a new
  * worker pool and generator, each byte printed and flushed to a discarding stream). Run by hand:
  * {@code BENCH_JAVA_OPTS="-Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw"
- * bin/bench-main bytewise.app.PlaygroundSpeed [DATA] [PRESET] [STEPS] [BYTES] [ROUNDS]}.
+ * bin/bench-main bytewise.app.PlaygroundSpeed [DATA] [PRESET] [STEPS] [BYTES] [ROUNDS] [WARMUP]}.
+ * Both sides keep getting faster for the first three or four rounds (the JIT), so the default
+ * warm-up is five rounds. Besides the ratio of the medians it prints the median of the rounds'
+ * ratios: the two runs of a round are adjacent in time, so the host's drift cancels more.
  */
 public final class PlaygroundSpeed {
     private PlaygroundSpeed() {}
@@ -37,6 +40,7 @@ public final class PlaygroundSpeed {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int bytes = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         Corpus corpus = Corpus.open(data);
         Gpt model;
         try (Trainer t = new Trainer(Gpt.initialize(preset.model(), 1), corpus.split(0.1), preset.training().withSteps(steps), null)) {
@@ -69,9 +73,17 @@ public final class PlaygroundSpeed {
         PlaygroundViewModel vm = view[0].viewModel();
         System.out.println("playground threads: " + onFx(() -> vm.threads.get()));
         PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream());
-        double[] studio = new double[rounds], cli = new double[rounds];
-        for (int r = -2; r < rounds; r++) { // two warm-up rounds
+        // where the Playground's CPU goes besides generating: the FX thread and the renderer
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long fxThread = onFx(() -> Thread.currentThread().threadId());
+        long renderer = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("QuantumRenderer"))
+                .mapToLong(Thread::threadId).findFirst().orElse(-1);
+        double[] studio = new double[rounds], cli = new double[rounds], ratio = new double[rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            long fx0 = cpu.getThreadCpuTime(fxThread), render0 = cpu.getThreadCpuTime(renderer);
             double s = playground(vm, bytes);
+            Thread.sleep(200); // the last delivery's pulse
+            double fxMs = (cpu.getThreadCpuTime(fxThread) - fx0) / 1e6, renderMs = (cpu.getThreadCpuTime(renderer) - render0) / 1e6;
             long t0 = System.nanoTime();
             int n;
             try (WorkerPool pool = new WorkerPool(threads)) {
@@ -84,13 +96,17 @@ public final class PlaygroundSpeed {
             if (r >= 0) {
                 studio[r] = s;
                 cli[r] = c;
-                System.out.printf(Locale.ROOT, "round %d: playground %.0f bytes/s, cli %.0f bytes/s, ratio %.3f%n", r + 1, s, c, s / c);
+                ratio[r] = s / c;
+                System.out.printf(Locale.ROOT, "round %d: playground %.0f bytes/s, cli %.0f bytes/s, ratio %.3f (FX thread %.0f ms, renderer %.0f ms)%n",
+                        r + 1, s, c, s / c, fxMs, renderMs);
             }
         }
         Arrays.sort(studio);
         Arrays.sort(cli);
-        System.out.printf(Locale.ROOT, "%s, %d threads, %d bytes: playground %.0f, cli %.0f bytes/s (medians of %d), ratio %.3f%n",
-                preset.name(), threads, bytes, studio[rounds / 2], cli[rounds / 2], rounds, studio[rounds / 2] / cli[rounds / 2]);
+        Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "%s, %d threads, %d bytes: playground %.0f, cli %.0f bytes/s (medians of %d after %d warm-up rounds), ratio %.3f; median of the rounds' ratios %.3f%n",
+                preset.name(), threads, bytes, studio[rounds / 2], cli[rounds / 2], rounds, warmup,
+                studio[rounds / 2] / cli[rounds / 2], ratio[rounds / 2]);
         context.shutdown();
         Platform.exit();
     }

@@ -10,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +56,8 @@ class PlaygroundViewTest {
     }
 
     private List<Text> generatedNodes() {
-        return view.outputFlow().getChildren().stream().filter(n -> n instanceof Text t
-                && t.getStyleClass().contains(PlaygroundView.GENERATED_CLASS)).map(n -> (Text) n).toList();
+        return view.outputTexts().stream().filter(t -> t.getStyleClass().contains(PlaygroundView.GENERATED_CLASS))
+                .toList();
     }
 
     @Test
@@ -89,7 +90,7 @@ class PlaygroundViewTest {
         assertEquals(200, vm.generated().size());
         String shown = String.join("", generatedNodes().stream().map(Text::getText).toList());
         assertEquals(expected, shown, "the generated text as drawn");
-        Text prompt = (Text) view.outputFlow().getChildren().get(0);
+        Text prompt = view.outputTexts().get(0);
         assertEquals("the river ", prompt.getText());
         Label stats = FxTesting.find(robot, "#statsLabel", Label.class);
         assertTrue(stats.getText().contains("bytes/s"), stats.getText());
@@ -130,6 +131,60 @@ class PlaygroundViewTest {
         assertSame(cont, nodes.get(0).getUserData());
         robot.interact(() -> view.showAlternatives(cont));
         assertEquals(PlaygroundViewModel.ALTERNATIVES, view.alternativesChart().barCount());
+    }
+
+    @Test
+    void eachLineIsAFlowOfItsOwnAndADeliveryReflowsOnlyTheLast(FxRobot robot) {
+        float[] d = new float[256];
+        d['a'] = 1f;
+        String text = "ab\n\ncd";
+        List<GeneratedByte> bytes = new java.util.ArrayList<>();
+        for (int i = 0; i < text.length(); i++)
+            bytes.add(new GeneratedByte(i, text.charAt(i), String.valueOf(text.charAt(i)), d, 0.5f));
+        robot.interact(() -> view.viewModel().generated().addAll(bytes));
+        List<TextFlow> lines = view.outputLines();
+        assertEquals(3, lines.size(), "a line, a blank line, a line");
+        waitUntil("laid out", () -> lines.get(2).getHeight() > 0 && !view.outputLines().get(0).getParent().isNeedsLayout());
+        assertEquals(List.of("a", "b", "\n"), texts(lines.get(0)), "no prompt, then the bytes");
+        assertEquals(List.of("\n"), texts(lines.get(1)));
+        assertEquals(List.of("c", "d"), texts(lines.get(2)));
+        assertEquals(text, String.join("", generatedNodes().stream().map(Text::getText).toList()));
+        Text newline = (Text) lines.get(0).getChildren().get(2);
+        assertSame(bytes.get(2), newline.getUserData(), "a newline keeps its byte");
+        assertFalse(newline.isManaged() || newline.isVisible(), "but is not laid out in its line");
+        // a blank line is as tall as a line of text, as in one flow
+        assertEquals(lines.get(2).getHeight(), lines.get(1).getHeight(), 0.01);
+        assertTrue(lines.get(2).getHeight() > 10, "a line of 14px text: " + lines.get(2).getHeight());
+
+        // the next delivery lays out only the line it extends
+        boolean[] dirty = new boolean[3];
+        robot.interact(() -> {
+            view.viewModel().generated().add(new GeneratedByte(text.length(), 'e', "e", d, 0.5f));
+            for (int i = 0; i < 3; i++) dirty[i] = lines.get(i).isNeedsLayout();
+        });
+        assertArrayEquals(new boolean[] {false, false, true}, dirty);
+        assertEquals(List.of("c", "d", "e"), texts(view.outputLines().get(2)));
+    }
+
+    @Test
+    void aPromptsLineBreaksStartNewLines(FxRobot robot) {
+        PlaygroundViewModel vm = view.viewModel();
+        robot.interact(() -> {
+            vm.prompt.set("one\ntwo ");
+            vm.length.set(30);
+            vm.temperature.set(0);
+        });
+        robot.clickOn("#generateButton");
+        waitUntil("a finished run", () -> !vm.runningProperty().get() && !vm.outputTextProperty().get().isEmpty());
+        List<TextFlow> lines = view.outputLines();
+        assertEquals(List.of("one", "\n"), texts(lines.get(0)));
+        assertEquals("two ", texts(lines.get(1)).get(0));
+        assertEquals("one\ntwo " + vm.outputTextProperty().get(),
+                String.join("", view.outputTexts().stream().map(Text::getText).toList()), "the whole text as drawn");
+    }
+
+    private static List<String> texts(TextFlow line) {
+        return line.getChildren().stream().map(n -> ((Text) n).getText()).toList();
     }
 
     @Test
