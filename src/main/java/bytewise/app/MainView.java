@@ -197,10 +197,10 @@ public final class MainView {
         MenuItem more = item("Train more steps…", shortcut(KeyCode.M, KeyCombination.SHIFT_DOWN), this::trainMore);
         more.disableProperty().bind(training.resumePoint.isNull().or(training.active()));
         javafx.scene.control.CheckMenuItem fineTune = new javafx.scene.control.CheckMenuItem("Fine-tune on this file");
-        fineTune.selectedProperty().bindBidirectional(training.fineTuneOnLoadedData);
-        fineTune.disableProperty().bind(training.continuedRun().isNull());
+        fineTune.selectedProperty().bindBidirectional(training.dataGuard.fineTuneOnLoadedData);
+        fineTune.disableProperty().bind(training.dataGuard.continuedRun().isNull());
         MenuItem locate = item("Locate the run's data…", null, this::locateRunData);
-        locate.disableProperty().bind(training.continuedRun().isNull());
+        locate.disableProperty().bind(training.dataGuard.continuedRun().isNull());
         runMenu.getItems().setAll(train, pause, resume, stop, new SeparatorMenuItem(), more, fineTune, locate,
                 new SeparatorMenuItem(), why);
 
@@ -266,7 +266,7 @@ public final class MainView {
         Label eta = statusLabel("status-eta");
         eta.textProperty().bind(vm.etaText);
         statusBar.getRightItems().setAll(state, sep(), step, sep(), speed, sep(), eta);
-        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.progress())
+        statusBar.progressProperty().bind(Bindings.when(training.active()).then(training.figures.progress())
                 .otherwise(Bindings.when(training.exports.busy()).then(training.exports.progress()).otherwise(0.0)));
     }
 
@@ -390,7 +390,7 @@ public final class MainView {
 
     /** Run ▸ Locate the run's data: a file chooser, then the SHA-256 check. */
     private void locateRunData() {
-        if (training.continuedRun().get() == null) {
+        if (training.dataGuard.continuedRun().get() == null) {
             session.message.set("No run is open: open one with File ▸ Past runs first");
             return;
         }

@@ -113,7 +113,7 @@ public final class TrainingView implements PageView {
         overfitLabel.visibleProperty().bind(training.overfitNotice().isNotEmpty());
         overfitLabel.managedProperty().bind(overfitLabel.visibleProperty());
 
-        progressBar.progressProperty().bind(training.progress());
+        progressBar.progressProperty().bind(training.figures.progress());
         progressLabel.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%s · %,d / %,d",
                 session.runState.get().label, session.runStep.get(), session.runTotalSteps.get()),
                 session.runState, session.runStep, session.runTotalSteps));
@@ -123,16 +123,16 @@ public final class TrainingView implements PageView {
                 : Format.number(session.tokensPerSecond.get(), "%,.0f"), session.tokensPerSecond, session.runState));
         etaLabel.textProperty().bind(Bindings.createStringBinding(() -> session.runState.get() == RunState.PAUSED ? "paused"
                 : Format.duration(session.etaSeconds.get()), session.etaSeconds, session.runState));
-        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.trainLoss().get(), "%.4f"), training.trainLoss()));
-        valLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.valLoss().get(), "%.4f"), training.valLoss()));
-        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(Math.exp(training.valLoss().get()), "%.2f"),
-                training.valLoss()));
-        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.gradNorm().get(), "%.3f"), training.gradNorm()));
-        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.lr().get(), "%.2e"), training.lr()));
-        sampleArea.textProperty().bind(training.sample());
+        lossLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.figures.trainLoss().get(), "%.4f"), training.figures.trainLoss()));
+        valLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.figures.valLoss().get(), "%.4f"), training.figures.valLoss()));
+        pplLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(Math.exp(training.figures.valLoss().get()), "%.2f"),
+                training.figures.valLoss()));
+        gradLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.figures.gradNorm().get(), "%.3f"), training.figures.gradNorm()));
+        lrLabel.textProperty().bind(Bindings.createStringBinding(() -> Format.number(training.figures.lr().get(), "%.2e"), training.figures.lr()));
+        sampleArea.textProperty().bind(training.sample.text());
         sampleArea.setPromptText("A short sample appears here at each evaluation.");
-        sampleTitle.textProperty().bind(Bindings.createStringBinding(() -> training.sampleStep().get() < 0 ? "Sample"
-                : "Sample at step " + training.sampleStep().get(), training.sampleStep()));
+        sampleTitle.textProperty().bind(Bindings.createStringBinding(() -> training.sample.step().get() < 0 ? "Sample"
+                : "Sample at step " + training.sample.step().get(), training.sample.step()));
 
         autosaveSpinner.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 1_000_000,
                 training.autosaveEvery.get(), 100));
@@ -240,8 +240,8 @@ public final class TrainingView implements PageView {
         summary.getStyleClass().add("run-summary");
         summary.setWrapText(true);
         summary.setMaxWidth(Double.MAX_VALUE);
-        summary.textProperty().bind(training.summary().map(t -> "Run finished: " + t));
-        summary.visibleProperty().bind(training.summary().isNotEmpty().and(training.active().not()));
+        summary.textProperty().bind(training.figures.summary().map(t -> "Run finished: " + t));
+        summary.visibleProperty().bind(training.figures.summary().isNotEmpty().and(training.active().not()));
         summary.managedProperty().bind(summary.visibleProperty());
         Button more = new Button("Train 1,000 more steps");
         more.setId("train-more");
@@ -261,7 +261,7 @@ public final class TrainingView implements PageView {
         Button fineTune = new Button("Fine-tune on this file");
         fineTune.setId("fine-tune");
         fineTune.setMinWidth(Region.USE_PREF_SIZE);
-        fineTune.setOnAction(e -> training.fineTuneOnLoadedData.set(true));
+        fineTune.setOnAction(e -> training.dataGuard.fineTuneOnLoadedData.set(true));
         fineTune.setTooltip(new Tooltip("Continue the run on the loaded data instead of its own (recorded in the run)"));
         Button locate = new Button("Locate the run's data…");
         locate.setId("locate-data");
@@ -274,7 +274,7 @@ public final class TrainingView implements PageView {
         });
         HBox dataRow = new HBox(10, fineTune, locate);
         dataRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        dataRow.visibleProperty().bind(training.dataConflict().isNotEmpty().and(training.active().not()));
+        dataRow.visibleProperty().bind(training.dataGuard.dataConflict().isNotEmpty().and(training.active().not()));
         dataRow.managedProperty().bind(dataRow.visibleProperty());
         // banners wrap to as many lines as their text needs: never cut short, whatever the width
         for (Label l : List.of(blockedLabel, alertLabel, overfitLabel, summary)) l.setMinHeight(Region.USE_PREF_SIZE);
@@ -424,17 +424,17 @@ public final class TrainingView implements PageView {
 
     @FXML
     private void onLowerLr() {
-        training.resumeAtLowerLr();
+        training.divergence.resumeAtLowerLr();
     }
 
     /** The divergence choice (stop or pause) and the offer to go on at a lower learning rate. */
     private void divergenceControls() {
-        pauseOnDivergenceCheck.selectedProperty().bindBidirectional(training.pauseOnDivergence);
+        pauseOnDivergenceCheck.selectedProperty().bindBidirectional(training.divergence.pauseRun);
         pauseOnDivergenceCheck.setTooltip(new javafx.scene.control.Tooltip("When the loss stops being finite, goes above"
                 + " ln 256 + 1 or stays far above its recent median, pause so you can look (Resume goes on anyway)"
                 + " instead of stopping the run. A loss that is not finite always stops."));
-        lowerLrButton.textProperty().bind(training.lowerLrAction());
-        lowerLrButton.visibleProperty().bind(training.lowerLrAction().isNotEmpty());
+        lowerLrButton.textProperty().bind(training.divergence.lowerLrAction());
+        lowerLrButton.visibleProperty().bind(training.divergence.lowerLrAction().isNotEmpty());
         lowerLrButton.managedProperty().bind(lowerLrButton.visibleProperty());
     }
 

@@ -268,13 +268,13 @@ class StudioFlowTest {
         });
         robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL); // Run > Train
         waitUntil("the chart has points and the status bar a step", () -> view.displayedPoints() > 20
-                && session.runStep.get() > 20 && svc.valLoss().get() > 0);
+                && session.runStep.get() > 20 && svc.figures.valLoss().get() > 0);
         String stepText = fx(() -> ((Label) node("#status-step")).getText());
         assertTrue(stepText.matches("step [0-9,]+ / 100,000"), stepText);
         javafx.geometry.Point2D marker = fx(view::scheduleMarker);
         assertNotNull(marker, "the learning-rate schedule marks the current step");
         assertTrue(marker.getX() > 0 && marker.getX() < 250 && marker.getY() > 0 && marker.getY() < 60, marker.toString());
-        waitUntil("a sample appears", () -> !svc.sample().get().isEmpty());
+        waitUntil("a sample appears", () -> !svc.sample.text().get().isEmpty());
         waitUntil("weights are published", () -> session.model.get() != null);
         screenshot("studio-training-running.png");
         robot.clickOn("#pauseButton");
