@@ -6,10 +6,8 @@ import javafx.geometry.VPos;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Label;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.paint.Paint;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
@@ -47,11 +45,11 @@ public final class LossChart extends Region {
     private final Rectangle zoomRect = new Rectangle();
     private final ChartHover hover = new ChartHover();
     private final ChartMarkPainter marks = new ChartMarkPainter(TICK_FONT);
-    // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...) through these labels
-    private final Label textStyle = styleProbe("loss-chart-text");
-    private final Label gridStyle = styleProbe("loss-chart-grid");
-    private final Label axisStyle = styleProbe("loss-chart-axis");
-    private final Label markStyle = styleProbe("loss-chart-mark");
+    // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...)
+    private final ThemeColor textStyle = new ThemeColor("loss-chart-text", Color.gray(0.4));
+    private final ThemeColor gridStyle = new ThemeColor("loss-chart-grid", Color.gray(0.88));
+    private final ThemeColor axisStyle = new ThemeColor("loss-chart-axis", Color.gray(0.6));
+    private final ThemeColor markStyle = new ThemeColor("loss-chart-mark", Color.web("#d1242f"));
 
     private List<Curve> curves = List.of();
     private String xLabel = "", yLabel = "";
@@ -74,20 +72,11 @@ public final class LossChart extends Region {
         }
         getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas);
         getChildren().addAll(overlays);
-        for (Label l : List.of(textStyle, gridStyle, axisStyle, markStyle))
+        for (ThemeColor l : List.of(textStyle, gridStyle, axisStyle, markStyle))
             l.textFillProperty().addListener((o, a, b) -> draw());
         setMinSize(200, 160);
         setPrefSize(600, 360);
         setupMouse();
-    }
-
-    private static Label styleProbe(String styleClass) {
-        Label l = new Label();
-        l.getStyleClass().add(styleClass);
-        l.setManaged(false);
-        l.setOpacity(0);
-        l.setMouseTransparent(true);
-        return l;
     }
 
     /** Replaces what is drawn and redraws. */
@@ -225,11 +214,6 @@ public final class LossChart extends Region {
                 ymin - pad, ymax + pad);
     }
 
-    private Color color(Label probe, Color fallback) {
-        Paint p = probe.getTextFill();
-        return p instanceof Color c ? c : fallback;
-    }
-
     /** Redraws everything from {@link #curves}. */
     public void draw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
@@ -239,8 +223,7 @@ public final class LossChart extends Region {
         if (w < LEFT + RIGHT + 10 || h < TOP + BOTTOM + 10) return;
         var a = frame.area();
         double x0 = frame.x0(), x1 = frame.x1(), y0 = frame.y0(), y1 = frame.y1();
-        Color text = color(textStyle, Color.gray(0.4)), grid = color(gridStyle, Color.gray(0.88)),
-                axis = color(axisStyle, Color.gray(0.6)), mark = color(markStyle, Color.web("#d1242f"));
+        Color text = textStyle.get(), grid = gridStyle.get(), axis = axisStyle.get(), mark = markStyle.get();
 
         // grid, ticks and axes as one-pixel rectangles: the software renderer fills those directly,
         // where a stroked line goes through the anti-aliasing rasteriser (a third of a redraw)

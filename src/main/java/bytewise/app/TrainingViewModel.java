@@ -36,8 +36,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Training page's state: a run's state machine (typed {@link RunState}), its live figures, the
- * sample refreshed at each evaluation, and the run options. Train starts a {@link TrainingRun} as a
+ * The Training page's state: a run's state machine (typed {@link RunState}), its live figures
+ * ({@link #figures}), the sample refreshed at each evaluation, and the run options. Train starts a {@link TrainingRun} as a
  * {@link BackgroundTask}; the run's {@link RunEvent}s are queued on the training thread and applied
  * here, on the FX thread, at most {@link #DRAIN_HZ} times a second (each application is an FX pulse:
  * layout, repaint, frame upload, and each pulse takes CPU from training). Weights are published to
