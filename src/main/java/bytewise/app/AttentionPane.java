@@ -11,7 +11,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 
@@ -23,7 +22,7 @@ import java.util.Locale;
  * heatmap (or all heads of the layer), hover for the byte pair and weight, and the strip of what the
  * last context byte looks at.
  */
-final class AttentionPane extends StackPane {
+final class AttentionPane extends InspectorTabPane {
     private final AttentionViewModel vm;
     final AttentionHeatmap heatmap = new AttentionHeatmap();
     final Label hover = new Label(HOVER_HINT);
@@ -89,18 +88,7 @@ final class AttentionPane extends StackPane {
         side.setMaxWidth(420);
         HBox.setHgrow(heatmap, Priority.ALWAYS);
         HBox body = new HBox(16, heatmap, side);
-        body.setPadding(new Insets(10, 4, 4, 4));
-
-        Label message = new Label();
-        message.getStyleClass().addAll("inspector-message", "title-4");
-        message.setWrapText(true);
-        message.setMaxWidth(640);
-        message.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-accent-muted;"
-                + " -fx-border-radius: 8; -fx-background-radius: 8; -fx-padding: 14 22 14 22;");
-        message.textProperty().bind(vm.messageProperty());
-        message.visibleProperty().bind(vm.messageProperty().isNotEmpty());
-        body.disableProperty().bind(vm.mapsProperty().isNull());
-        getChildren().addAll(body, message);
+        setContent(body, vm, vm.mapsProperty().isNull());
 
         heatmap.setOnHover(c -> {
             AttentionViewModel.Maps m = vm.mapsProperty().get();

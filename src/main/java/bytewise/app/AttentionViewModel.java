@@ -8,19 +8,13 @@ import bytewise.sample.Utf8Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,49 +26,34 @@ import java.util.Locale;
  * model, data, offset or context changes (newest request wins). Picking a layer or head only picks
  * among the computed maps. Needs no FX toolkit.
  */
-public final class AttentionViewModel {
+public final class AttentionViewModel extends InspectorTabViewModel<AttentionViewModel.Request, AttentionViewModel.Maps> {
     /** The computed maps of one context: the engine's trace, where the context starts, its bytes shown printably. */
     public record Maps(Gpt model, ForwardTrace trace, long offset, List<String> tokens) {}
 
-    private record Request(Gpt model, Corpus corpus, long offset, int ctx) {}
+    record Request(Gpt model, Corpus corpus, long offset, int ctx) {}
 
-    public final ObjectProperty<Gpt> model = new SimpleObjectProperty<>(this, "model");
-    public final ObjectProperty<Corpus> corpus = new SimpleObjectProperty<>(this, "corpus");
     public final LongProperty offset = new SimpleLongProperty(this, "offset");
     public final IntegerProperty contextLength = new SimpleIntegerProperty(this, "contextLength", 1);
     public final IntegerProperty layer = new SimpleIntegerProperty(this, "layer", 0);
     public final IntegerProperty head = new SimpleIntegerProperty(this, "head", 0);
     /** Show every head of the layer side by side instead of the chosen one. */
     public final BooleanProperty allHeads = new SimpleBooleanProperty(this, "allHeads", false);
-    /** Whether the view is on screen: changes while hidden are computed when it shows again. */
-    public final BooleanProperty active = new SimpleBooleanProperty(this, "active", true);
 
     private final ReadOnlyObjectWrapper<Maps> maps = new ReadOnlyObjectWrapper<>(this, "maps");
     private final ReadOnlyObjectWrapper<List<float[][]>> layerMaps = new ReadOnlyObjectWrapper<>(this, "layerMaps", List.of());
     private final ReadOnlyObjectWrapper<float[][]> matrix = new ReadOnlyObjectWrapper<>(this, "matrix");
     private final ReadOnlyIntegerWrapper layers = new ReadOnlyIntegerWrapper(this, "layers", 1);
     private final ReadOnlyIntegerWrapper heads = new ReadOnlyIntegerWrapper(this, "heads", 1);
-    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", InspectorViewModel.NO_MODEL);
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-
-    private final LatestOnly<Request, Maps> worker;
-    private boolean stale;
 
     public AttentionViewModel(TaskExecutor executor) {
-        worker = new LatestOnly<>(executor, "bytewise-attention", AttentionViewModel::compute, this::deliver);
+        super(executor, "bytewise-attention");
         model.addListener((o, a, m) -> {
             layers.set(m == null ? 1 : m.config().nLayer());
             heads.set(m == null ? 1 : m.config().nHead());
-            refresh();
         });
-        corpus.addListener((o, a, b) -> refresh());
-        offset.addListener((o, a, b) -> refresh());
-        contextLength.addListener((o, a, b) -> refresh());
+        refreshOn(model, corpus, offset, contextLength);
         layer.addListener((o, a, b) -> select());
         head.addListener((o, a, b) -> select());
-        active.addListener((o, a, on) -> {
-            if (on && stale) refresh();
-        });
     }
 
     public ReadOnlyObjectProperty<Maps> mapsProperty() { return maps.getReadOnlyProperty(); }
@@ -84,9 +63,6 @@ public final class AttentionViewModel {
     public ReadOnlyObjectProperty<float[][]> matrixProperty() { return matrix.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty layersProperty() { return layers.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty headsProperty() { return heads.getReadOnlyProperty(); }
-    /** Why there is nothing to show ("" when there is). */
-    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
 
     /** What the last context byte attends to in the chosen map (its row), or null. */
     public float[] lastRow() {
@@ -94,45 +70,21 @@ public final class AttentionViewModel {
         return m == null ? null : m[m.length - 1];
     }
 
-    private void refresh() {
-        Gpt m = model.get();
-        Corpus c = corpus.get();
-        if (m == null || c == null) {
-            worker.discard();
-            busy.set(false);
-            show(null);
-            message.set(m == null ? InspectorViewModel.NO_MODEL : InspectorViewModel.NO_DATA);
-            return;
-        }
-        if (!active.get()) {
-            stale = true;
-            return;
-        }
-        stale = false;
-        busy.set(true);
-        worker.submit(new Request(m, c, offset.get(), contextLength.get()));
+    @Override
+    protected Request request() {
+        return new Request(model.get(), corpus.get(), offset.get(), contextLength.get());
     }
 
-    /** Runs the engine (background thread). */
-    private static Maps compute(Request r) {
+    @Override
+    protected Maps compute(Request r) {
         ForwardTrace trace = AttentionMaps.at(r.model(), r.corpus(), r.offset(), r.ctx());
         List<String> tokens = new ArrayList<>(trace.length());
         for (int i = 0; i < trace.length(); i++) tokens.add(Utf8Stream.printable(trace.token(i)));
         return new Maps(r.model(), trace, r.offset(), List.copyOf(tokens));
     }
 
-    private void deliver(LatestOnly.Outcome<Request, Maps> o) {
-        busy.set(false);
-        if (o.error() != null) {
-            show(null);
-            message.set(o.error());
-            return;
-        }
-        message.set("");
-        show(o.result());
-    }
-
-    private void show(Maps m) {
+    @Override
+    protected void show(Maps m) {
         maps.set(m);
         select();
     }

@@ -2,20 +2,19 @@ package bytewise.app;
 
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Label;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.paint.Paint;
 
 /**
  * A resizable region drawn on one {@link Canvas} (the inside-the-model views: attention heatmaps,
  * the embedding map, the health bars). A redraw records a few hundred shapes and makes no nodes, so
  * the views stay cheap while training publishes new weights. Text and grid colours come from the
- * theme through hidden styled labels, as in {@link LossChart}.
+ * theme ({@link ThemeColor}), as in {@link LossChart}.
  */
 abstract class CanvasPane extends Region {
     protected final Canvas canvas = new Canvas();
-    private final Label textStyle = probe("loss-chart-text"), gridStyle = probe("loss-chart-grid");
+    private final ThemeColor textStyle = new ThemeColor("loss-chart-text", Color.gray(0.35)),
+            gridStyle = new ThemeColor("loss-chart-grid", Color.gray(0.85));
 
     CanvasPane() {
         canvas.setManaged(false);
@@ -24,25 +23,12 @@ abstract class CanvasPane extends Region {
         gridStyle.textFillProperty().addListener((o, a, b) -> redraw());
     }
 
-    private static Label probe(String styleClass) {
-        Label l = new Label();
-        l.getStyleClass().add(styleClass);
-        l.setManaged(false);
-        l.setOpacity(0);
-        l.setMouseTransparent(true);
-        return l;
-    }
-
     protected Color textColor() {
-        return color(textStyle.getTextFill(), Color.gray(0.35));
+        return textStyle.get();
     }
 
     protected Color gridColor() {
-        return color(gridStyle.getTextFill(), Color.gray(0.85));
-    }
-
-    private static Color color(Paint p, Color fallback) {
-        return p instanceof Color c ? c : fallback;
+        return gridStyle.get();
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class CheckpointActions {
             ModelFiles.Format format = ModelFiles.detect(path);
             if (format != ModelFiles.Format.BYTEWISE) {
                 adoptWeights(ck, format, path);
-                training.forgetContinuedRun();
+                training.dataGuard.forgetContinuedRun();
                 return;
             }
             Path prefix = Checkpoint.prefixOf(path.toAbsolutePath());
@@ -102,7 +102,7 @@ public final class CheckpointActions {
             session.message.set("Opened checkpoint " + Checkpoint.prefixOf(path).getFileName() + " at step "
                     + ck.state().step() + data + "; Train continues from it");
             if (inRun != null) inRun.accept(ck);
-            else training.forgetContinuedRun();
+            else training.dataGuard.forgetContinuedRun();
         }).onFailure(this::report).executeWith(executor);
     }
 

@@ -1,12 +1,10 @@
 package bytewise.app;
 
 import bytewise.inspect.ByteClass;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Circle;
 
@@ -14,7 +12,7 @@ import javafx.scene.shape.Circle;
  * The Inspector's byte-embedding tab, over an {@link EmbeddingViewModel}: the map, the axes'
  * variance shares and the model step, a legend of byte classes, and hover for a byte's details.
  */
-final class EmbeddingPane extends StackPane {
+final class EmbeddingPane extends InspectorTabPane {
     final EmbeddingMap map = new EmbeddingMap();
     final Label caption = new Label(), hover = new Label(HOVER_HINT);
 
@@ -40,17 +38,7 @@ final class EmbeddingPane extends StackPane {
         legend.setAlignment(Pos.CENTER_LEFT);
         VBox.setVgrow(map, Priority.ALWAYS);
         VBox body = new VBox(6, caption, legend, map, hover);
-        body.setPadding(new Insets(10, 4, 4, 4));
-        body.disableProperty().bind(vm.mapProperty().isNull());
-        Label message = new Label();
-        message.getStyleClass().addAll("inspector-message", "title-4");
-        message.setWrapText(true);
-        message.setMaxWidth(640);
-        message.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-accent-muted;"
-                + " -fx-border-radius: 8; -fx-background-radius: 8; -fx-padding: 14 22 14 22;");
-        message.textProperty().bind(vm.messageProperty());
-        message.visibleProperty().bind(vm.messageProperty().isNotEmpty());
-        getChildren().addAll(body, message);
+        setContent(body, vm, vm.mapProperty().isNull());
         map.setOnHover(p -> hover.setText(p == null ? HOVER_HINT : EmbeddingViewModel.describe(p)));
         vm.mapProperty().addListener((o, a, m) -> map.show(m == null ? null : m.pca()));
         EmbeddingViewModel.Map m = vm.mapProperty().get();

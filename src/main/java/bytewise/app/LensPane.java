@@ -3,13 +3,11 @@ package bytewise.app;
 import bytewise.inspect.ByteProbability;
 import bytewise.inspect.LogitLens;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 import java.util.ArrayList;
@@ -21,7 +19,7 @@ import java.util.Locale;
  * candidates with probabilities (the expected byte marked), and the expected byte's rank and
  * probability; the last row is the model's own prediction.
  */
-final class LensPane extends StackPane {
+final class LensPane extends InspectorTabPane {
     private final LensViewModel vm;
     final TableView<LogitLens.Layer> table = new TableView<>();
     final Label summary = new Label();
@@ -45,17 +43,7 @@ final class LensPane extends StackPane {
         caption.getStyleClass().add("text-muted");
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox body = new VBox(8, summary, caption, table);
-        body.setPadding(new Insets(10, 4, 4, 4));
-        body.disableProperty().bind(vm.resultProperty().isNull());
-        Label message = new Label();
-        message.getStyleClass().addAll("inspector-message", "title-4");
-        message.setWrapText(true);
-        message.setMaxWidth(640);
-        message.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-accent-muted;"
-                + " -fx-border-radius: 8; -fx-background-radius: 8; -fx-padding: 14 22 14 22;");
-        message.textProperty().bind(vm.messageProperty());
-        message.visibleProperty().bind(vm.messageProperty().isNotEmpty());
-        getChildren().addAll(body, message);
+        setContent(body, vm, vm.resultProperty().isNull());
         vm.resultProperty().addListener((o, a, r) -> columns(r));
         columns(vm.resultProperty().get());
     }

@@ -3,20 +3,14 @@ package bytewise.app;
 import bytewise.data.Corpus;
 import bytewise.inspect.LogitLens;
 import bytewise.model.Gpt;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -28,75 +22,43 @@ import java.util.Locale;
  * the background whenever the model, data, offset, context or k changes. The last row is the
  * model's own prediction. Needs no FX toolkit.
  */
-public final class LensViewModel {
+public final class LensViewModel extends InspectorTabViewModel<LensViewModel.Request, LogitLens.Result> {
     /** Columns of candidates shown per layer. */
     public static final int DEFAULT_TOP = 5;
 
-    private record Request(Gpt model, Corpus corpus, long offset, int ctx, int top) {}
+    record Request(Gpt model, Corpus corpus, long offset, int ctx, int top) {}
 
-    public final ObjectProperty<Gpt> model = new SimpleObjectProperty<>(this, "model");
-    public final ObjectProperty<Corpus> corpus = new SimpleObjectProperty<>(this, "corpus");
     public final LongProperty offset = new SimpleLongProperty(this, "offset");
     public final IntegerProperty contextLength = new SimpleIntegerProperty(this, "contextLength", 1);
     public final IntegerProperty top = new SimpleIntegerProperty(this, "top", DEFAULT_TOP);
-    public final BooleanProperty active = new SimpleBooleanProperty(this, "active", true);
 
     private final ReadOnlyObjectWrapper<LogitLens.Result> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ObservableList<LogitLens.Layer> rows = FXCollections.observableArrayList();
-    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", InspectorViewModel.NO_MODEL);
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-
-    private final LatestOnly<Request, LogitLens.Result> worker;
-    private boolean stale;
 
     public LensViewModel(TaskExecutor executor) {
-        worker = new LatestOnly<>(executor, "bytewise-lens",
-                r -> LogitLens.at(r.model(), r.corpus(), r.offset(), r.ctx(), r.top()), this::deliver);
-        model.addListener((o, a, b) -> refresh());
-        corpus.addListener((o, a, b) -> refresh());
-        offset.addListener((o, a, b) -> refresh());
-        contextLength.addListener((o, a, b) -> refresh());
-        top.addListener((o, a, b) -> refresh());
-        active.addListener((o, a, on) -> {
-            if (on && stale) refresh();
-        });
+        super(executor, "bytewise-lens");
+        refreshOn(model, corpus, offset, contextLength, top);
     }
 
     public ReadOnlyObjectProperty<LogitLens.Result> resultProperty() { return result.getReadOnlyProperty(); }
     /** One row per block, the last one being the model's output. */
     public ObservableList<LogitLens.Layer> rows() { return rows; }
-    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
     /** A line on the expected byte and the depth where the model settles on it. */
     public ReadOnlyStringProperty summaryProperty() { return summary.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
 
-    private void refresh() {
-        Gpt m = model.get();
-        Corpus c = corpus.get();
-        if (m == null || c == null) {
-            worker.discard();
-            busy.set(false);
-            show(null);
-            message.set(m == null ? InspectorViewModel.NO_MODEL : InspectorViewModel.NO_DATA);
-            return;
-        }
-        if (!active.get()) {
-            stale = true;
-            return;
-        }
-        stale = false;
-        busy.set(true);
-        worker.submit(new Request(m, c, offset.get(), contextLength.get(), Math.max(1, Math.min(256, top.get()))));
+    @Override
+    protected Request request() {
+        return new Request(model.get(), corpus.get(), offset.get(), contextLength.get(), Math.max(1, Math.min(256, top.get())));
     }
 
-    private void deliver(LatestOnly.Outcome<Request, LogitLens.Result> o) {
-        busy.set(false);
-        message.set(o.error() == null ? "" : o.error());
-        show(o.result());
+    @Override
+    protected LogitLens.Result compute(Request r) {
+        return LogitLens.at(r.model(), r.corpus(), r.offset(), r.ctx(), r.top());
     }
 
-    private void show(LogitLens.Result r) {
+    @Override
+    protected void show(LogitLens.Result r) {
         result.set(r);
         if (r == null) {
             rows.clear();

@@ -3,27 +3,24 @@ package bytewise.app;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.geometry.VPos;
+import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Label;
-import javafx.scene.image.Image;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.paint.Paint;
-import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The training page's loss chart, drawn on one {@link Canvas}: each run's training curve (solid),
  * validation curve (dashed, with dots) and overfitting marks (triangles), axes with round ticks,
- * drag-to-zoom, double-click to reset, and a crosshair with a label of exact values on hover.
+ * drag-to-zoom, double-click to reset, and a crosshair with a label of exact values on hover
+ * ({@link ChartHover}); spike, divergence and validation marks are painted by {@link ChartMarkPainter}.
  *
  * <p>Why not {@code LineChart}: it makes a node per point and re-lays out the chart on every update.
  * On a 2-core machine that CPU comes straight out of training (see BENCHMARKS.md, "Studio versus
@@ -46,21 +43,19 @@ public final class LossChart extends Region {
 
     private final Canvas canvas = new Canvas();
     private final Rectangle zoomRect = new Rectangle();
-    private final Circle hoverDot = new Circle(4);
-    private final javafx.scene.shape.Line crossX = new javafx.scene.shape.Line(), crossY = new javafx.scene.shape.Line();
-    private final Label hover = new Label();
-    // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...) through these labels
-    private final Label textStyle = styleProbe("loss-chart-text");
-    private final Label gridStyle = styleProbe("loss-chart-grid");
-    private final Label axisStyle = styleProbe("loss-chart-axis");
-    private final Label markStyle = styleProbe("loss-chart-mark");
+    private final ChartHover hover = new ChartHover();
+    private final ChartMarkPainter marks = new ChartMarkPainter(TICK_FONT);
+    // theme colours, read from CSS (-color-fg-muted, -color-border-muted ...)
+    private final ThemeColor textStyle = new ThemeColor("loss-chart-text", Color.gray(0.4));
+    private final ThemeColor gridStyle = new ThemeColor("loss-chart-grid", Color.gray(0.88));
+    private final ThemeColor axisStyle = new ThemeColor("loss-chart-axis", Color.gray(0.6));
+    private final ThemeColor markStyle = new ThemeColor("loss-chart-mark", Color.web("#d1242f"));
 
     private List<Curve> curves = List.of();
     private String xLabel = "", yLabel = "";
     private boolean timeAxis;
     private double[] zoom; // x0, x1, y0, y1 or null for auto
-    private double x0, x1, y0, y1; // the range drawn last
-    private double left, top, width, height; // the plot area, set with the range
+    private PlotFrame frame = new PlotFrame(LEFT, TOP, 1, 1, 0, 1, 0, 1); // the plot area and range drawn last
     private Point2D dragStart;
     private Consumer<String> onMessage = s -> { };
 
@@ -68,30 +63,20 @@ public final class LossChart extends Region {
         getStyleClass().add("loss-chart");
         canvas.setManaged(false);
         zoomRect.getStyleClass().add("zoom-rect");
-        hoverDot.getStyleClass().add("chart-hover-dot");
-        crossX.getStyleClass().add("chart-crosshair");
-        crossY.getStyleClass().add("chart-crosshair");
-        hover.getStyleClass().add("chart-hover");
-        for (javafx.scene.Node n : List.of(zoomRect, crossX, crossY, hoverDot, hover)) { // overlays, shown on demand
+        List<Node> overlays = new ArrayList<>(List.of(zoomRect));
+        overlays.addAll(hover.nodes());
+        for (Node n : overlays) { // shown on demand
             n.setManaged(false);
             n.setVisible(false);
             n.setMouseTransparent(true);
         }
-        getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas, zoomRect, crossX, crossY, hoverDot, hover);
-        for (Label l : List.of(textStyle, gridStyle, axisStyle, markStyle))
+        getChildren().addAll(textStyle, gridStyle, axisStyle, markStyle, canvas);
+        getChildren().addAll(overlays);
+        for (ThemeColor l : List.of(textStyle, gridStyle, axisStyle, markStyle))
             l.textFillProperty().addListener((o, a, b) -> draw());
         setMinSize(200, 160);
         setPrefSize(600, 360);
         setupMouse();
-    }
-
-    private static Label styleProbe(String styleClass) {
-        Label l = new Label();
-        l.getStyleClass().add(styleClass);
-        l.setManaged(false);
-        l.setOpacity(0);
-        l.setMouseTransparent(true);
-        return l;
     }
 
     /** Replaces what is drawn and redraws. */
@@ -154,7 +139,7 @@ public final class LossChart extends Region {
 
     /** The data range drawn: {x0, x1, y0, y1}. */
     public double[] range() {
-        return new double[]{x0, x1, y0, y1};
+        return new double[]{frame.x0(), frame.x1(), frame.y0(), frame.y1()};
     }
 
     /** Number of points currently drawn (train, validation and marks of every curve). */
@@ -182,35 +167,19 @@ public final class LossChart extends Region {
 
     // ------------------------------------------------------------------ drawing
 
-    // data <-> pixels over the plot area and range of the last draw (no allocation: called per point)
     private double px(double x) {
-        return left + (x - x0) / (x1 - x0) * width;
+        return frame.px(x);
     }
 
     private double py(double y) {
-        return top + height - (y - y0) / (y1 - y0) * height;
-    }
-
-    private double valueX(double px) {
-        return x0 + (px - left) / width * (x1 - x0);
-    }
-
-    private double valueY(double py) {
-        return y0 + (top + height - py) / height * (y1 - y0);
+        return frame.py(y);
     }
 
     /** The plot area and the data range to show: the zoom, or every point with a margin. */
     private void computeRange() {
         var a = plotArea();
-        left = a.getMinX();
-        top = a.getMinY();
-        width = a.getWidth();
-        height = a.getHeight();
         if (zoom != null) {
-            x0 = zoom[0];
-            x1 = zoom[1];
-            y0 = zoom[2];
-            y1 = zoom[3];
+            frame = new PlotFrame(a.getMinX(), a.getMinY(), a.getWidth(), a.getHeight(), zoom[0], zoom[1], zoom[2], zoom[3]);
             return;
         }
         double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
@@ -241,15 +210,8 @@ public final class LossChart extends Region {
         double pad = (ymax - ymin) * 0.05;
         // x starts at a round value left of the data, y has a little room above and below
         double tx = ChartMarks.niceTick(xmax - xmin);
-        x0 = Math.floor(xmin / tx) * tx;
-        x1 = xmax;
-        y0 = ymin - pad;
-        y1 = ymax + pad;
-    }
-
-    private Color color(Label probe, Color fallback) {
-        Paint p = probe.getTextFill();
-        return p instanceof Color c ? c : fallback;
+        frame = new PlotFrame(a.getMinX(), a.getMinY(), a.getWidth(), a.getHeight(), Math.floor(xmin / tx) * tx, xmax,
+                ymin - pad, ymax + pad);
     }
 
     /** Redraws everything from {@link #curves}. */
@@ -259,9 +221,9 @@ public final class LossChart extends Region {
         g.clearRect(0, 0, w, h); // a full clear also drops the canvas's queued commands
         computeRange(); // also when too small to draw: hover and zoom map through it
         if (w < LEFT + RIGHT + 10 || h < TOP + BOTTOM + 10) return;
-        var a = new javafx.geometry.Rectangle2D(left, top, width, height);
-        Color text = color(textStyle, Color.gray(0.4)), grid = color(gridStyle, Color.gray(0.88)),
-                axis = color(axisStyle, Color.gray(0.6)), mark = color(markStyle, Color.web("#d1242f"));
+        var a = frame.area();
+        double x0 = frame.x0(), x1 = frame.x1(), y0 = frame.y0(), y1 = frame.y1();
+        Color text = textStyle.get(), grid = gridStyle.get(), axis = axisStyle.get(), mark = markStyle.get();
 
         // grid, ticks and axes as one-pixel rectangles: the software renderer fills those directly,
         // where a stroked line goes through the anti-aliasing rasteriser (a third of a redraw)
@@ -321,70 +283,12 @@ public final class LossChart extends Region {
             g.setLineDashes(6, 4);
             polyline(g, c.val());
             g.setLineDashes();
-            Image dot = dot(c.valColor());
-            double half = Math.floor(dot.getWidth() / 2);
-            for (int i = 0; i < c.val().size(); i++)
-                g.drawImage(dot, Math.round(px(c.val().xs()[i])) - half, Math.round(py(c.val().ys()[i])) - half);
-            g.setFill(mark);
-            g.setStroke(Color.WHITE);
-            g.setLineWidth(1);
-            for (int i = 0; i < c.marks().size(); i++) {
-                double x = px(c.marks().xs()[i]), y = py(c.marks().ys()[i]);
-                g.fillPolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
-                g.strokePolygon(new double[]{x, x + 7, x - 7}, new double[]{y - 9, y + 5, y + 5}, 3);
-            }
+            marks.validationDots(g, frame, c.val(), c.valColor());
+            marks.overfitMarks(g, frame, c.marks(), mark);
         }
-        drawSpikes(g, a, mark);
-        drawDivergence(g, a, mark);
+        marks.spikes(g, frame, spikeMarks, mark);
+        marks.divergence(g, frame, divergenceXs, mark);
         g.restore();
-    }
-
-    private final Map<Color, Image> dots = new HashMap<>();
-
-    /**
-     * A validation point: a disc of the run's colour in a white ring, drawn once per colour and then
-     * copied; stroking ovals (curves through the rasteriser) was a sixth of the renderer's time.
-     */
-    private Image dot(Color color) {
-        return dots.computeIfAbsent(color, ChartMarks::paintDot);
-    }
-
-    private void drawSpikes(GraphicsContext g, javafx.geometry.Rectangle2D a, Color color) {
-        g.setStroke(color);
-        g.setFill(color);
-        g.setLineWidth(1.5);
-        g.setFont(TICK_FONT);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.CENTER);
-        boolean labels = spikeMarks.size() <= 8;
-        for (int i = 0; i < spikeMarks.size(); i++) {
-            double v = spikeMarks.xs()[i];
-            if (!(v >= x0 && v <= x1)) continue;
-            double x = px(v), y = Math.max(a.getMinY() + 10, Math.min(a.getMaxY() - 4, py(spikeMarks.ys()[i])));
-            g.strokePolygon(new double[]{x - 5, x + 5, x}, new double[]{y - 8, y - 8, y}, 3);
-            if (labels) g.fillText("spike " + spikeMarks.steps()[i], x + 7, y - 5);
-        }
-    }
-
-    /** A dashed vertical line in the warning colour at each step where a run diverged, labelled at the top. */
-    private void drawDivergence(GraphicsContext g, javafx.geometry.Rectangle2D a, Color color) {
-        if (divergenceXs.length == 0) return;
-        g.setStroke(color);
-        g.setFill(color);
-        g.setLineWidth(1.5);
-        g.setLineDashes(4, 3);
-        g.setFont(TICK_FONT);
-        g.setTextAlign(TextAlignment.RIGHT);
-        g.setTextBaseline(VPos.TOP);
-        for (double v : divergenceXs) {
-            if (!Double.isFinite(v) || v < x0 || v > x1) continue;
-            double x = Math.round(px(v)) + 0.5;
-            g.strokeLine(x, a.getMinY(), x, a.getMaxY());
-            boolean roomLeft = x - a.getMinX() > 80; // else the label goes right of the line, inside the plot
-            g.setTextAlign(roomLeft ? TextAlignment.RIGHT : TextAlignment.LEFT);
-            g.fillText("diverged ✕", roomLeft ? x - 4 : x + 4, a.getMinY() + 4);
-        }
-        g.setLineDashes();
     }
 
     private void polyline(GraphicsContext g, ChartData.Points p) {
@@ -418,7 +322,7 @@ public final class LossChart extends Region {
             zoomRect.setWidth(Math.abs(x - dragStart.getX()));
             zoomRect.setHeight(Math.abs(y - dragStart.getY()));
             zoomRect.setVisible(true);
-            hideHover();
+            hover.hide();
         });
         setOnMouseReleased(e -> {
             if (dragStart == null) return;
@@ -428,78 +332,26 @@ public final class LossChart extends Region {
             var a = plotArea();
             double x = clamp(e.getX(), a.getMinX(), a.getMaxX()), y = clamp(e.getY(), a.getMinY(), a.getMaxY());
             if (Math.abs(x - s.getX()) < 6 || Math.abs(y - s.getY()) < 6) return;
-            zoom(valueX(Math.min(x, s.getX())), valueX(Math.max(x, s.getX())),
-                    valueY(Math.max(y, s.getY())), valueY(Math.min(y, s.getY())));
+            zoom(frame.valueX(Math.min(x, s.getX())), frame.valueX(Math.max(x, s.getX())),
+                    frame.valueY(Math.max(y, s.getY())), frame.valueY(Math.min(y, s.getY())));
         });
         setOnMouseMoved(e -> showHover(e.getX(), e.getY()));
-        setOnMouseExited(e -> hideHover());
+        setOnMouseExited(e -> hover.hide());
     }
 
     private static double clamp(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    private void hideHover() {
-        hover.setVisible(false);
-        hoverDot.setVisible(false);
-        crossX.setVisible(false);
-        crossY.setVisible(false);
-    }
-
     /** Shows the exact values of the training point nearest the pointer (of the closest run). */
     void showHover(double mx, double my) {
-        if (curves.isEmpty() || !inPlot(mx, my)) {
-            hideHover();
-            return;
-        }
-        double xv = valueX(mx);
-        Curve best = null;
-        int bestI = -1;
-        double bestD = Double.MAX_VALUE;
-        for (Curve c : curves) {
-            ChartData.Points t = c.train();
-            if (t.size() == 0) continue;
-            int i = ChartMarks.nearest(t.xs(), xv);
-            double d = Math.abs(px(t.xs()[i]) - mx) + Math.abs(py(t.ys()[i]) - my);
-            if (d < bestD) {
-                bestD = d;
-                best = c;
-                bestI = i;
-            }
-        }
-        if (best == null) {
-            hideHover();
-            return;
-        }
-        ChartData.Points t = best.train();
-        hover.setText(ChartMarks.hoverText(best, bestI, xv, timeAxis, xLabel));
-        double dx = px(t.xs()[bestI]), dy = py(t.ys()[bestI]);
-        hoverDot.setCenterX(dx);
-        hoverDot.setCenterY(dy);
-        hoverDot.setVisible(true);
-        // crosshair through the point, across the plot
-        var a = plotArea();
-        crossX.setStartX(dx);
-        crossX.setEndX(dx);
-        crossX.setStartY(a.getMinY());
-        crossX.setEndY(a.getMaxY());
-        crossY.setStartX(a.getMinX());
-        crossY.setEndX(a.getMaxX());
-        crossY.setStartY(dy);
-        crossY.setEndY(dy);
-        crossX.setVisible(a.contains(dx, a.getMinY() + 1));
-        crossY.setVisible(a.contains(a.getMinX() + 1, dy));
-        hover.autosize();
-        double hx = mx + 14, hy = my + 10;
-        if (hx + hover.getWidth() > getWidth()) hx = mx - hover.getWidth() - 14;
-        if (hy + hover.getHeight() > getHeight()) hy = my - hover.getHeight() - 10;
-        hover.relocate(hx, hy);
-        hover.setVisible(true);
+        if (curves.isEmpty() || !inPlot(mx, my)) hover.hide();
+        else hover.show(frame, plotArea(), curves, mx, my, timeAxis, xLabel, getWidth(), getHeight());
     }
 
     /** The hover label's text, or null when it is hidden (tests use it). */
     public String hoverText() {
-        return hover.isVisible() ? hover.getText() : null;
+        return hover.text();
     }
 
     /** Bounds of the plot area in scene coordinates (tests point the mouse there). */

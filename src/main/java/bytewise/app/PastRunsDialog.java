@@ -193,8 +193,8 @@ final class PastRunsDialog {
         vm.compare(rows, data -> {
             List<LossChart.Curve> curves = new ArrayList<>();
             for (RunData d : data)
-                curves.add(new LossChart.Curve(d.name, Color.web(TrainingView.PALETTE[d.colorIndex % TrainingView.PALETTE.length]),
-                        Color.web(TrainingView.VAL_PALETTE[d.colorIndex % TrainingView.VAL_PALETTE.length]),
+                curves.add(new LossChart.Curve(d.name, Color.web(LossChartPanel.PALETTE[d.colorIndex % LossChartPanel.PALETTE.length]),
+                        Color.web(LossChartPanel.VAL_PALETTE[d.colorIndex % LossChartPanel.VAL_PALETTE.length]),
                         ChartData.train(d, ChartData.X.STEP, ChartData.Y.LOSS, false, 0.6, 2000),
                         ChartData.validation(d, ChartData.X.STEP, ChartData.Y.LOSS, false, 2000),
                         ChartData.overfit(d, ChartData.X.STEP, ChartData.Y.LOSS, false)));
@@ -218,7 +218,7 @@ final class PastRunsDialog {
             c.setCellValueFactory(cd -> new SimpleStringProperty(cd.getValue().values().get(k)));
             c.setPrefWidth(Math.max(130, Math.min(260, 7.5 * rows.get(i).name().length() + 50)));
             c.setMinWidth(100);
-            c.setGraphic(TrainingView.swatches(i));
+            c.setGraphic(LossChartPanel.swatches(i));
             c.setCellFactory(col -> new TableCell<>() {
                 @Override
                 protected void updateItem(String v, boolean empty) {

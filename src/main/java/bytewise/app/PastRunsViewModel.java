@@ -101,12 +101,34 @@ public final class PastRunsViewModel {
                         + " Fine-tune on this file to continue on the loaded data");
             }
             String said = session.message.get();
-            training.openRun(row.folder(), () -> {
+            openRun(row.folder(), () -> {
                 // the data problem matters more than "opened checkpoint …"
                 if (found == DataFound.CHANGED || found == DataFound.MISSING) session.message.set(said);
                 if (then != null) then.accept(found);
             });
         }).onFailure(e -> session.message.set(TrainingViewModel.describe(e))).executeWith(executor);
+    }
+
+    /**
+     * Opens a past run: its curves join the chart (from metrics.csv) and its newest complete
+     * checkpoint becomes the model, so Train continues it.
+     */
+    public BackgroundTask<RunData> openRun(RunFolder folder) {
+        return openRun(folder, null);
+    }
+
+    /** As {@link #openRun(RunFolder)}; {@code then} runs once its checkpoint is the model (not when it has none). */
+    BackgroundTask<RunData> openRun(RunFolder folder, Runnable then) {
+        return training.history.open(folder, prefix -> {
+            if (prefix != null) training.checkpoints.open(prefix, ck -> {
+                training.dataGuard.continueRun(folder.dir(), ck.dataName(), ck.dataSha256());
+                // a finished run shows what it did, and offers to go on
+                boolean done = ck.training() != null && ck.state().step() >= ck.training().steps();
+                training.figures.summarize(done ? training.history.current.get() : null);
+                if (then != null) then.run();
+            });
+            else session.message.set("Run " + folder.dir().getFileName() + " has curves but no checkpoint to open");
+        }, e -> session.message.set(TrainingViewModel.describe(e)));
     }
 
     /** Opens the run and, once its model and data are in, trains on in the same run (an interrupted run's Resume). */
@@ -127,7 +149,7 @@ public final class PastRunsViewModel {
 
     /** Runs {@code r} once the loaded data's SHA-256 is {@code sha} (at once if it is, or if none is recorded). */
     private void whenLoaded(String sha, Runnable r) {
-        if (sha == null || sha.equals(training.loadedDataSha().get())) {
+        if (sha == null || sha.equals(training.dataGuard.loadedDataSha().get())) {
             r.run();
             return;
         }
@@ -135,11 +157,11 @@ public final class PastRunsViewModel {
             @Override
             public void changed(javafx.beans.value.ObservableValue<? extends String> o, String a, String now) {
                 if (!sha.equals(now)) return;
-                training.loadedDataSha().removeListener(this);
+                training.dataGuard.loadedDataSha().removeListener(this);
                 r.run();
             }
         };
-        training.loadedDataSha().addListener(l);
+        training.dataGuard.loadedDataSha().addListener(l);
     }
 
     /** Where the run's data is (off the FX thread: hashing reads the file). */
@@ -165,7 +187,7 @@ public final class PastRunsViewModel {
      * new place recorded in run.json; another file is refused with the reason.
      */
     public BackgroundTask<Boolean> locateData(Path file) {
-        Path dir = training.continuedRun().get();
+        Path dir = training.dataGuard.continuedRun().get();
         if (dir == null) {
             session.message.set("No run is open: open a past run first");
             return null;
@@ -228,7 +250,7 @@ public final class PastRunsViewModel {
             return to;
         }).onSuccess(to -> {
             runs.remove(row);
-            if (Objects.equals(training.continuedRun().get(), dir)) training.forgetContinuedRun();
+            if (Objects.equals(training.dataGuard.continuedRun().get(), dir)) training.dataGuard.forgetContinuedRun();
             session.message.set("Moved run " + row.name() + " to the trash: " + to);
         }).onFailure(e -> session.message.set(TrainingViewModel.describe(e))).executeWith(executor);
     }

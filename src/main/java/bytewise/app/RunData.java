@@ -9,6 +9,7 @@ import bytewise.train.TrainConfig;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Every metric of one training run, kept in full (primitive arrays, so 100,000 steps cost a few MB)
@@ -170,6 +171,33 @@ public final class RunData {
 
     public double lastSeconds() {
         return n == 0 ? secondsOffset : seconds[n - 1];
+    }
+
+    /**
+     * What the run did, for the end-of-run summary: training time, mean tokens/s, best validation
+     * loss, tokens seen. Time sums the gaps between consecutive steps (a continued run's clock may
+     * restart), and the mean is the tokens trained over that time.
+     */
+    public String summary() {
+        RunData r = this;
+        if (r.size() == 0) return "";
+        int last = r.size() - 1;
+        double seconds = Math.max(0, r.seconds(0)), trained = 0, timed = 0;
+        for (int i = 1; i <= last; i++) {
+            double dt = r.seconds(i) - r.seconds(i - 1), dTok = r.tokens(i) - r.tokens(i - 1);
+            if (dt > 0) seconds += dt;
+            if (dt > 0 && dTok > 0) {
+                timed += dt;
+                trained += dTok;
+            }
+        }
+        double best = Double.NaN;
+        for (int i = 0; i < r.evalCount(); i++)
+            if (Double.isFinite(r.evalLoss(i)) && !(r.evalLoss(i) >= best)) best = r.evalLoss(i);
+        return String.format(Locale.ROOT, "%,d steps in %s · %s tok/s on average · best validation loss %s · %,.0f tokens seen",
+                (long) r.step(last), Format.duration(seconds),
+                timed > 0 ? String.format(Locale.ROOT, "%,.0f", trained / timed) : "—",
+                Double.isFinite(best) ? String.format(Locale.ROOT, "%.4f", best) : "—", r.tokens(last));
     }
 
     /**

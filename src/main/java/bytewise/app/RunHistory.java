@@ -62,6 +62,22 @@ public final class RunHistory {
         current.set(r);
     }
 
+    /**
+     * The curve a run starting at {@code startStep} draws on: the current one, its clock going on,
+     * when the run {@code continues} it; else a new one whose clock goes on from the current curve's
+     * when the run starts where that one ended.
+     */
+    RunData curveFor(String preset, TrainConfig tc, long startStep, boolean continues) {
+        RunData prev = current.get();
+        if (continues) {
+            prev.continueClock();
+            return prev;
+        }
+        double secondsOffset = startStep > 0 && prev != null && prev.size() > 0 && prev.step(prev.size() - 1) == startStep
+                ? prev.lastSeconds() : 0;
+        return startRun(preset, tc, startStep, secondsOffset);
+    }
+
     /** A new, empty run named after its place in the session. */
     RunData startRun(String preset, TrainConfig tc, long startStep, double secondsOffset) {
         RunData data = new RunData("Run " + (runs.size() + 1) + " · " + preset

@@ -34,7 +34,7 @@ final class SessionMemory {
         Session s = context.session;
         s.corpus.addListener((o, a, b) -> changed());
         s.page.addListener((o, a, b) -> changed());
-        context.training.continuedRun().addListener((o, a, b) -> changed());
+        context.training.dataGuard.continuedRun().addListener((o, a, b) -> changed());
         context.training.checkpoints.lastCheckpoint().addListener((o, a, b) -> changed());
     }
 
@@ -51,7 +51,7 @@ final class SessionMemory {
         Corpus c = s.corpus.get();
         if (c != null && c.path() != null) l.dataFile = c.path().toAbsolutePath().normalize().toString();
         else l.sample = c != null && Samples.DEFAULT.equals(c.name());
-        Path run = context.training.continuedRun().get();
+        Path run = context.training.dataGuard.continuedRun().get();
         if (run != null) l.runDir = run.toAbsolutePath().normalize().toString();
         Path ck = context.training.checkpoints.lastCheckpoint().get();
         if (run == null && ck != null) l.modelFile = ck.toAbsolutePath().toString();

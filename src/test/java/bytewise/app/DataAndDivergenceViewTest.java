@@ -179,9 +179,9 @@ class DataAndDivergenceViewTest {
         hugeLr();
         robot.clickOn(find(robot, "#trainButton", Button.class));
         waitUntil("the run diverges", () -> context.training.state().get() == RunState.DIVERGED
-                && !context.training.lowerLrAction().get().isEmpty());
+                && !context.training.divergence.lowerLrAction().get().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        long step = context.training.divergence().get().step();
+        long step = context.training.divergence.current().get().step();
         String alert = onFx(() -> find(robot, "#alertLabel", Label.class).getText());
         assertTrue(alert.startsWith("Training diverged at step " + step) && alert.contains("Lower the learning rate to"), alert);
         Button lower = find(robot, "#lowerLrButton", Button.class);
@@ -202,10 +202,10 @@ class DataAndDivergenceViewTest {
         show("TrainingView.fxml");
         hugeLr();
         robot.clickOn(find(robot, "#pauseOnDivergenceCheck", CheckBox.class));
-        assertTrue(context.training.pauseOnDivergence.get());
+        assertTrue(context.training.divergence.pauseRun.get());
         robot.clickOn(find(robot, "#trainButton", Button.class));
         waitUntil("the run pauses", () -> context.training.state().get() == RunState.PAUSED
-                && !context.training.lowerLrAction().get().isEmpty());
+                && !context.training.divergence.lowerLrAction().get().isEmpty());
         String alert = onFx(() -> find(robot, "#alertLabel", Label.class).getText());
         assertTrue(alert.contains("Training diverged at step") && alert.contains("Resume goes on anyway"), alert);
         robot.clickOn(find(robot, "#lowerLrButton", Button.class));

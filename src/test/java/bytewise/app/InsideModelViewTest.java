@@ -234,7 +234,7 @@ class InsideModelViewTest {
             });
             waitUntil("the run stops", () -> !context.training.active().get());
             // the run's last sample is generated in the background: let it land before the executor shuts down
-            waitUntil("the last sample", () -> context.training.sampleStep().get() == context.session.runStep.get());
+            waitUntil("the last sample", () -> context.training.sample.step().get() == context.session.runStep.get());
         } finally {
             if (before == null) System.clearProperty("bytewise.workspace");
             else System.setProperty("bytewise.workspace", before);

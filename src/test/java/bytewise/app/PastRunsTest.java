@@ -63,8 +63,9 @@ class PastRunsTest {
         assertNotNull(runs.get(0).info().bestValLoss());
 
         Session session = new Session();
-        TrainingViewModel svc = new AppContext(session, new FxTaskExecutor()).training;
-        Platform.runLater(() -> svc.openRun(folder));
+        AppContext context = new AppContext(session, new FxTaskExecutor());
+        TrainingViewModel svc = context.training;
+        Platform.runLater(() -> context.pastRuns.openRun(folder));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> session.model.get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(12, session.modelStep.get(), "the newest checkpoint is the final one");

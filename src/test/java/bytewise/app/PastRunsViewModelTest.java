@@ -80,7 +80,7 @@ class PastRunsViewModelTest {
         c.pastRuns.open(row(c, run), null);
         assertEquals(textA.toAbsolutePath(), c.session.corpus.get().path().toAbsolutePath(), "the run's data is reopened");
         assertEquals(6, c.session.modelStep.get());
-        assertEquals(run, c.training.continuedRun().get());
+        assertEquals(run, c.training.dataGuard.continuedRun().get());
         assertEquals("", c.session.trainBlockedReason.get());
 
         c.training.trainMoreSteps(6);
@@ -105,7 +105,7 @@ class PastRunsViewModelTest {
         String why = c.session.trainBlockedReason.get();
         assertTrue(why.contains("trained on a.txt") && why.contains("Fine-tune on this file"), why);
 
-        c.training.fineTuneOnLoadedData.set(true);
+        c.training.dataGuard.fineTuneOnLoadedData.set(true);
         assertEquals("", c.session.trainBlockedReason.get());
         c.training.trainMoreSteps(6);
         assertEquals(RunState.COMPLETED, c.training.state().get(), c.session.message.get());

@@ -267,14 +267,14 @@ class StudioFlowTest {
             return null;
         });
         robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL); // Run > Train
-        waitUntil("the chart has points and the status bar a step", () -> view.displayedPoints() > 20
-                && session.runStep.get() > 20 && svc.valLoss().get() > 0);
+        waitUntil("the chart has points and the status bar a step", () -> view.chartPanel().displayedPoints() > 20
+                && session.runStep.get() > 20 && svc.figures.valLoss().get() > 0);
         String stepText = fx(() -> ((Label) node("#status-step")).getText());
         assertTrue(stepText.matches("step [0-9,]+ / 100,000"), stepText);
         javafx.geometry.Point2D marker = fx(view::scheduleMarker);
         assertNotNull(marker, "the learning-rate schedule marks the current step");
         assertTrue(marker.getX() > 0 && marker.getX() < 250 && marker.getY() > 0 && marker.getY() < 60, marker.toString());
-        waitUntil("a sample appears", () -> !svc.sample().get().isEmpty());
+        waitUntil("a sample appears", () -> !svc.sample.text().get().isEmpty());
         waitUntil("weights are published", () -> session.model.get() != null);
         screenshot("studio-training-running.png");
         robot.clickOn("#pauseButton");
@@ -322,15 +322,15 @@ class StudioFlowTest {
         assertEquals(step, fx(() -> svc.history.runs().get(1).startStep));
 
         Path csv = tmp.resolve("metrics.csv"), png = tmp.resolve("chart.png");
-        fx(() -> view.exportCsv(csv));
+        fx(() -> view.chartPanel().exportCsv(csv));
         waitUntil("the metrics are exported", () -> session.message.get().equals("Exported metrics to " + csv));
-        fx(() -> view.exportPng(png));
+        fx(() -> view.chartPanel().exportPng(png));
         waitUntil("the chart is exported", () -> session.message.get().equals("Exported chart to " + png));
         assertTrue(Files.readAllLines(csv).size() > step, "full data exported");
         assertTrue(Files.size(png) > 1000);
         screenshot("studio-training.png");
         fx(() -> {
-            view.zoom(0, step, 0, 6);
+            view.chartPanel().zoom(0, step, 0, 6);
             return null;
         });
         screenshot("studio-training-zoomed.png");
@@ -342,7 +342,7 @@ class StudioFlowTest {
             broken.params()[broken.layout().lnfw] = Float.NaN;
             svc.resumePoint.set(new bytewise.train.Trainer.Snapshot(broken, rp.state()));
             svc.continueTraining.set(true);
-            view.resetZoom();
+            view.chartPanel().resetZoom();
             return null;
         });
         robot.clickOn("#trainButton");
@@ -402,11 +402,11 @@ class StudioFlowTest {
                 r.add(new bytewise.train.EvalMetrics(step, step * 256L, v, step * 0.01));
             }
             svc.history.add(r);
-            app.mainView().pages().controller(Page.TRAINING, TrainingView.class).resetZoom();
+            app.mainView().pages().controller(Page.TRAINING, TrainingView.class).chartPanel().resetZoom();
             return null;
         });
         WaitForAsyncUtils.waitForFxEvents();
-        LossChart chart = fx(() -> app.mainView().pages().controller(Page.TRAINING, TrainingView.class).chart());
+        LossChart chart = fx(() -> app.mainView().pages().controller(Page.TRAINING, TrainingView.class).chartPanel().chart());
         assertTrue(fx(() -> chart.displayedPoints() > 0), "the synthetic run is drawn");
         javafx.geometry.Bounds plot = fx(chart::plotSceneBounds);
         robot.moveTo(new javafx.geometry.Point2D(app.stage().getX() + app.stage().getScene().getX() + plot.getCenterX(),

@@ -125,7 +125,7 @@ class StudioSessionTest {
         assertEquals(data.toAbsolutePath(), fx(() -> again.corpus.get().path().toAbsolutePath()));
         assertEquals(Page.INSPECTOR, fx(again.page::get));
         assertEquals(6, fx(again.modelStep::get));
-        assertEquals(run, fx(() -> app.context().training.continuedRun().get()), "Train continues the same run");
+        assertEquals(run, fx(() -> app.context().training.dataGuard.continuedRun().get()), "Train continues the same run");
         waitUntil("the settings are the user's", () -> again.settings.get().training().steps() == 24);
         assertEquals(0.2, fx(again.valFraction::get), 1e-9);
         assertEquals(1, fx(() -> app.context().training.history.runs().size()), "the run's curve is on the chart");
@@ -232,7 +232,7 @@ class StudioSessionTest {
         });
         robot.clickOn((Node) fx(() -> d.stage.getScene().lookup("#runs-open")));
         waitUntil("a.txt is reopened", () -> s.corpus.get().name().equals("a.txt") && s.modelStep.get() == 6);
-        assertEquals(first, fx(() -> app.context().training.continuedRun().get()));
+        assertEquals(first, fx(() -> app.context().training.dataGuard.continuedRun().get()));
         assertEquals(Page.TRAINING, fx(s.page::get));
         assertFalse(fx(() -> d.stage.isShowing()), "the window closes on Open");
     }

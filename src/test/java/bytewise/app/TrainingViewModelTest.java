@@ -79,8 +79,8 @@ class TrainingViewModelTest {
         assertEquals(RunState.COMPLETED, session.runState.get());
         assertTrue(session.message.get().startsWith("Training completed at step 12 (validation loss"), session.message.get());
         assertEquals(12, session.runStep.get());
-        assertEquals(1.0, vm.progress().get());
-        assertTrue(vm.trainLoss().get() > 0 && vm.valLoss().get() > 0 && vm.lr().get() > 0);
+        assertEquals(1.0, vm.figures.progress().get());
+        assertTrue(vm.figures.trainLoss().get() > 0 && vm.figures.valLoss().get() > 0 && vm.figures.lr().get() > 0);
         assertEquals(1, vm.history.runs().size());
         RunData run = vm.history.runs().get(0);
         assertEquals(12, run.size(), "every step reached the chart's data");
@@ -88,8 +88,8 @@ class TrainingViewModelTest {
         assertTrue(vm.history.dataVersion().get() > 0);
         assertEquals(12, session.modelStep.get(), "the final weights are published");
         assertEquals(12, vm.resumePoint.get().state().step());
-        assertFalse(vm.sample().get().isEmpty(), "a sample of the final weights");
-        assertEquals(12, vm.sampleStep().get());
+        assertFalse(vm.sample.text().get().isEmpty(), "a sample of the final weights");
+        assertEquals(12, vm.sample.step().get());
         assertTrue(Double.isNaN(session.tokensPerSecond.get()) && Double.isFinite(session.lastTokensPerSecond.get()));
 
         Path folder = vm.runFolder().get();
@@ -125,13 +125,13 @@ class TrainingViewModelTest {
         vm.train();
         assertEquals(RunState.COMPLETED, vm.state().get());
         Path folder = vm.runFolder().get();
-        assertFalse(vm.summary().get().isEmpty(), "an end-of-run summary");
-        assertTrue(vm.summary().get().startsWith("6 steps in "), vm.summary().get());
-        assertTrue(vm.summary().get().contains("tok/s on average"), vm.summary().get());
-        assertTrue(vm.summary().get().contains(String.format(java.util.Locale.ROOT, "best validation loss %.4f",
-                vm.valLoss().get())), vm.summary().get());
-        assertTrue(vm.summary().get().endsWith(String.format(java.util.Locale.ROOT, "%,d tokens seen",
-                6L * session.settings.get().training().batch() * session.settings.get().model().seqLen())), vm.summary().get());
+        assertFalse(vm.figures.summary().get().isEmpty(), "an end-of-run summary");
+        assertTrue(vm.figures.summary().get().startsWith("6 steps in "), vm.figures.summary().get());
+        assertTrue(vm.figures.summary().get().contains("tok/s on average"), vm.figures.summary().get());
+        assertTrue(vm.figures.summary().get().contains(String.format(java.util.Locale.ROOT, "best validation loss %.4f",
+                vm.figures.valLoss().get())), vm.figures.summary().get());
+        assertTrue(vm.figures.summary().get().endsWith(String.format(java.util.Locale.ROOT, "%,d tokens seen",
+                6L * session.settings.get().training().batch() * session.settings.get().model().seqLen())), vm.figures.summary().get());
         vm.continueTraining.set(true);
         vm.train();
         assertEquals(RunState.COMPLETED, vm.state().get(), "refused before anything starts");
@@ -213,22 +213,22 @@ class TrainingViewModelTest {
         assertTrue(context.hyperparameters.warning.get().contains("high"), "the form warned first");
         vm.train();
         assertEquals(RunState.DIVERGED, vm.state().get());
-        var d = vm.divergence().get();
+        var d = vm.divergence.current().get();
         assertNotNull(d);
         assertTrue(vm.alert().get().startsWith("Training diverged at step " + d.step()), vm.alert().get());
         assertTrue(vm.alert().get().contains("Lower the learning rate to"), vm.alert().get());
         assertEquals(d.step(), vm.history.current.get().divergedStep(), "the chart marks the step");
-        assertEquals("Restart at lr " + bytewise.train.LearningRates.show(d.suggestedLr()), vm.lowerLrAction().get(),
+        assertEquals("Restart at lr " + bytewise.train.LearningRates.show(d.suggestedLr()), vm.divergence.lowerLrAction().get(),
                 "nothing was saved before the divergence (no evaluation yet): restart");
         assertEquals("diverged", RunFolder.open(vm.runFolder().get()).info().status());
         assertNull(vm.resumePoint.get(), "diverged weights are no resume point");
 
-        vm.resumeAtLowerLr();
+        vm.divergence.resumeAtLowerLr();
         assertEquals(d.suggestedLr(), session.settings.get().training().lr(), 1e-12);
         assertEquals(RunState.COMPLETED, vm.state().get(), vm.alert().get());
         assertEquals(30, session.runStep.get());
-        assertNull(vm.divergence().get());
-        assertEquals("", vm.lowerLrAction().get());
+        assertNull(vm.divergence.current().get());
+        assertEquals("", vm.divergence.lowerLrAction().get());
         assertEquals(1, vm.history.current.get().step(0), "restarted from step 1");
     }
 
@@ -239,8 +239,8 @@ class TrainingViewModelTest {
         vm.train();
         assertEquals(RunState.COMPLETED, vm.state().get());
         Path folder = vm.runFolder().get();
-        assertEquals(12, TrainingViewModel.lastGood(folder, 13).state().step(), "best.* from the last evaluation");
-        assertNull(TrainingViewModel.lastGood(folder, 6), "nothing from before step 6");
+        assertEquals(12, DivergenceViewModel.lastGood(folder, 13).state().step(), "best.* from the last evaluation");
+        assertNull(DivergenceViewModel.lastGood(folder, 6), "nothing from before step 6");
         // as if the run had gone on and diverged at step 14
         var d = new bytewise.train.Divergence(14, 9.5, bytewise.train.DivergenceRule.Reason.ABOVE_UNIFORM, 3e-4, 7e-5,
                 false, "Training diverged at step 14: the loss is above that of uniform guessing (loss 9.5)");
@@ -248,9 +248,9 @@ class TrainingViewModelTest {
         vm.apply(java.util.List.of(new bytewise.io.RunEvent.Diverged(d), new bytewise.io.RunEvent.Finished(
                 new bytewise.train.RunOutcome(bytewise.train.RunOutcome.Status.DIVERGED, 13, d.message()), end)));
         assertEquals(RunState.DIVERGED, vm.state().get());
-        assertEquals("Resume from the last good checkpoint at lr 7.0e-05", vm.lowerLrAction().get());
+        assertEquals("Resume from the last good checkpoint at lr 7.0e-05", vm.divergence.lowerLrAction().get());
         settingsAt(18, 3e-4);
-        vm.resumeAtLowerLr();
+        vm.divergence.resumeAtLowerLr();
         assertEquals(7e-5, session.settings.get().training().lr(), 1e-15);
         assertEquals(7e-5, session.settings.get().training().minLr(), 1e-15, "a constant schedule stays constant");
         assertEquals(RunState.COMPLETED, vm.state().get(), vm.alert().get());
