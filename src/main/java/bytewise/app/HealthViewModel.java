@@ -1,7 +1,9 @@
 package bytewise.app;
 
 import bytewise.train.TrainingHealth;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -24,6 +26,19 @@ public final class HealthViewModel {
     private final ObservableList<TrainingHealth.Row> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", NO_REPORT);
     private long clipped, steps;
+    private TrainingHealth.Report latest;
+    /**
+     * Whether the health tab is showing. While it is not, reports are only counted: a table and a
+     * chart redrawn twice a second behind another tab cost the FX thread CSS and layout passes that
+     * training's cores pay for. Showing the tab publishes the latest report.
+     */
+    public final BooleanProperty active = new SimpleBooleanProperty(this, "active", true);
+
+    public HealthViewModel() {
+        active.addListener((o, was, on) -> {
+            if (on && latest != null && latest != report.get()) publish(latest);
+        });
+    }
 
     static final String NO_REPORT = "Train to see the health of each layer (measured every few steps).";
 
@@ -37,6 +52,7 @@ public final class HealthViewModel {
     public void reset() {
         clipped = 0;
         steps = 0;
+        latest = null;
         report.set(null);
         rows.clear();
         summary.set(NO_REPORT);
@@ -46,6 +62,11 @@ public final class HealthViewModel {
     public void apply(TrainingHealth.Report r) {
         clipped += r.clippedSteps();
         steps += r.windowSteps();
+        latest = r;
+        if (active.get()) publish(r);
+    }
+
+    private void publish(TrainingHealth.Report r) {
         report.set(r);
         rows.setAll(r.rows());
         summary.set(String.format(Locale.ROOT, "Step %d · gradient clipped in %.0f%% of the last %d steps, %.1f%% of the run so far",

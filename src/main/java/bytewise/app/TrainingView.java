@@ -154,6 +154,7 @@ public final class TrainingView implements PageView {
         loss.setId("lossTab");
         health.setId("healthTab");
         tabs.getTabs().setAll(loss, health);
+        training.health.active.bind(tabs.sceneProperty().isNotNull().and(health.selectedProperty()));
     }
 
     /**

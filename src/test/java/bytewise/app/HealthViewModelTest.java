@@ -60,6 +60,29 @@ class HealthViewModelTest {
     }
 
     @Test
+    void behindAnotherTabReportsAreCountedAndTheLatestIsShownWhenTheTabIs() {
+        ModelConfig cfg = new ModelConfig(8, 16, 2, 2);
+        int n = new ParameterLayout(cfg).total;
+        float[] params = random(n, 1, 0.1), grads = random(n, 2, 0.01), previous = params.clone();
+        TrainingHealth h = new TrainingHealth(cfg);
+        h.measure(params, grads, previous);
+        HealthViewModel vm = new HealthViewModel();
+        vm.active.set(false);
+        int[] rowChanges = {0};
+        vm.rows().addListener((javafx.collections.ListChangeListener<TrainingHealth.Row>) c -> rowChanges[0]++);
+        vm.apply(h.report(10, new double[]{0.8, 1.3}, 10, 10));
+        vm.apply(h.report(20, new double[]{0.8, 1.3}, 0, 10));
+        assertEquals(0, rowChanges[0], "nothing redrawn behind another tab");
+        assertNull(vm.reportProperty().get());
+        assertEquals(0.5, vm.clippedShareOfRun(), 1e-12, "but every report counts");
+        vm.active.set(true);
+        assertEquals(20, vm.reportProperty().get().step(), "the latest report, once shown");
+        assertEquals(h.rows(), vm.rows().size());
+        assertTrue(vm.summaryProperty().get().startsWith("Step 20 · gradient clipped in 0% of the last 10 steps, 50.0%"),
+                vm.summaryProperty().get());
+    }
+
+    @Test
     void theRuleOfThumbBand() {
         assertFalse(HealthViewModel.offRule(-3));
         assertFalse(HealthViewModel.offRule(-2.1));
