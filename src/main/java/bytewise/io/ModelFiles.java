@@ -33,19 +33,24 @@ public final class ModelFiles {
         };
     }
 
+    /** Fills {@code head} with the file's first bytes (fewer when it is shorter), flipped for reading; returns the file's size. */
+    private static long readHead(Path path, ByteBuffer head) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            while (head.hasRemaining() && ch.read(head) > 0) { }
+            head.flip();
+            return size;
+        } catch (IOException e) {
+            throw new BytewiseException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A .bin file with no .json beside it is not half of a Bytewise pair: say what its first bytes are not. */
     private static void notAStrayBin(Path path) {
         if (path.getFileName() == null || !path.getFileName().toString().endsWith(".bin") || !Files.isRegularFile(path)
                 || Files.exists(Checkpoint.jsonPath(Checkpoint.prefixOf(path)))) return;
         ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        long size;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            size = ch.size();
-            while (head.hasRemaining() && ch.read(head) > 0) { }
-        } catch (IOException e) {
-            throw new BytewiseException("cannot read model file " + path + ": " + e.getMessage(), e);
-        }
-        head.flip();
+        long size = readHead(path, head);
         if (head.limit() == 4 && head.getInt(0) == Checkpoint.MAGIC) return; // Bytewise weights: load names the missing .json
         throw new BytewiseException(String.format(java.util.Locale.ROOT, "%s is not a model file Bytewise reads:"
                 + " %s; an llm.c checkpoint starts with the int32 %d, a Bytewise weights file with \"BWCK\" (and has"
@@ -64,14 +69,7 @@ public final class ModelFiles {
         if (!Files.isRegularFile(path)) // load names what is missing
             return stName ? Format.SAFETENSORS : ggufName ? Format.GGUF : Format.BYTEWISE;
         ByteBuffer head = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
-        long size;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            size = ch.size();
-            while (head.hasRemaining() && ch.read(head) > 0) { }
-        } catch (IOException e) {
-            throw new BytewiseException("cannot read model file " + path + ": " + e.getMessage(), e);
-        }
-        head.flip();
+        long size = readHead(path, head);
         if (head.limit() >= 4 && head.getInt(0) == LlmcFormat.MAGIC) return Format.LLMC;
         if (head.limit() >= 4 && head.getInt(0) == Checkpoint.MAGIC) return Format.BYTEWISE;
         if (head.limit() >= 4 && head.getInt(0) == Gguf.MAGIC) return Format.GGUF;
