@@ -173,10 +173,11 @@ class TrainingViewModelTest {
         assertEquals(1, vm.history.runs().size(), "the same run on the chart");
         RunData run = vm.history.runs().get(0);
         assertEquals(12, run.size(), "the curve goes on: steps 1..12");
-        assertEquals(1e-4, run.lr(5), 1e-12, "the first schedule ended at min_lr");
+        assertTrue(run.lr(5) < run.lr(3), "the first schedule decayed");
         assertEquals(1e-3 / 3, run.lr(6), 1e-12, "step 7 warms up again from a third of the peak");
         assertEquals(1e-3, run.lr(8), 1e-12, "and reaches the peak at step 9");
-        assertEquals(1e-4, run.lr(11), 1e-12, "min_lr again at the new last step");
+        for (int i = 0; i < 6; i++)
+            assertEquals(run.lr(i), run.lr(6 + i), 0.0, "steps 7..12 repeat the schedule of steps 1..6: step " + (7 + i));
         RunFolder.Info info = RunFolder.open(folder).info();
         assertEquals(12, info.training().steps());
         assertEquals(6, info.training().scheduleStart(), "run.json has the restarted schedule");
@@ -188,8 +189,9 @@ class TrainingViewModelTest {
         assertEquals(tc.toBuilder().steps(18).scheduleStart(6).build(), vm.runConfig());
         assertEquals(18, vm.history.runs().get(0).size());
         assertEquals(folder, vm.runFolder().get());
-        assertTrue(run.lr(11) > 1e-4 + 1e-9, "step 12 is no longer the end of the decay: " + run.lr(11));
-        assertEquals(1e-4, run.lr(17), 1e-12);
+        // no new warmup: step 13 is a third of the way through the decay stretched over steps 10..18
+        assertEquals(1e-4 + 0.5 * (1 + Math.cos(Math.PI / 3)) * 9e-4, run.lr(12), 1e-12);
+        for (int i = 12; i < 17; i++) assertTrue(run.lr(i + 1) < run.lr(i), "decays at step " + (i + 2));
         assertEquals(1, RunFolder.list(workspace.resolve("runs")).size(), "no second run folder");
 
         vm.continueTraining.set(false); // a fresh run with these settings starts its schedule at step 0

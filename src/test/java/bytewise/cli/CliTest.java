@@ -91,7 +91,8 @@ class CliTest {
         assertEquals(4, lrs.size(), "steps 5..8");
         assertEquals(5e-4, lrs.get(0), 1e-12, "step 5 warms up again from half the peak");
         assertEquals(1e-3, lrs.get(1), 1e-12);
-        assertEquals(1e-4, lrs.get(3), 1e-12, "min_lr at the new last step");
+        assertEquals(1e-3, lrs.get(2), 1e-12, "the cosine over steps 7..8 starts at the peak");
+        assertEquals(5.5e-4, lrs.get(3), 1e-12, "and is halfway to min_lr at step 8");
         assertEquals(4, bytewise.io.RunFolder.open(runDir).info().training().scheduleStart(), "run.json keeps it");
 
         // resuming again without the flag keeps the run's restarted schedule and stretches it

@@ -68,13 +68,13 @@ class ScheduleTest {
         TrainConfig c = first.toBuilder().steps(3000).scheduleStart(2000).build();
         assertEquals(2000, c.scheduleStart());
         assertEquals(1000, c.scheduleSteps());
-        assertLr(1e-4, first, 1999);   // the first schedule ended at minLr
+        assertLr(1e-4, first, 2000);   // the first schedule ends at minLr (the step after its last)
         assertLr(1e-5, c, 2000);       // the restart warms up from (0 + 1) / 100 of the peak
         assertLr(5e-4, c, 2049);
         assertLr(1e-3, c, 2099);       // back at the peak after the warmup
         assertLr(1e-3, c, 2100);
         assertLr(5.5e-4, c, 2550);     // halfway through the new decay (900 steps)
-        assertLr(1e-4, c, 3000);       // minLr at the new last step
+        assertLr(1e-4, c, 3000);       // minLr at the new end
         // the restarted schedule is the first one's shape, moved: step s + 2000 there is step s here
         TrainConfig fresh = schedule(1000, 1e-3, 1e-4, 100);
         for (int s = 0; s <= 1000; s++)
