@@ -66,8 +66,9 @@ final class ScheduleSketch {
         g.stroke();
         g.setFill(Color.gray(0.5));
         g.setFont(javafx.scene.text.Font.font(10));
-        g.fillText(String.format(Locale.ROOT, tc.scheduleStart() == 0 ? "learning-rate schedule (peak %.1e)"
-                : "learning-rate schedule (peak %.1e), restarted at step %,d", max, tc.scheduleStart()), LR_PAD, 10);
+        // the canvas is narrow: a restarted schedule's label names the step instead of "learning-rate schedule"
+        g.fillText(tc.scheduleStart() == 0 ? String.format(Locale.ROOT, "learning-rate schedule (peak %.1e)", max)
+                : String.format(Locale.ROOT, "restarted at step %,d (peak %.1e)", tc.scheduleStart(), max), LR_PAD, 10);
         return max;
     }
 
