@@ -221,7 +221,7 @@ public final class TrainingView implements PageView {
     /** The schedule of the run (or of the settings when idle), redrawn only when it changes. */
     private void drawSchedule() {
         RunData r = training.history.current.get();
-        TrainConfig tc = training.active().get() && r != null ? r.config
+        TrainConfig tc = training.active().get() && r != null ? r.config()
                 : session.settings.get() != null ? session.settings.get().training() : null;
         schedule.show(tc, session.runStep.get());
     }

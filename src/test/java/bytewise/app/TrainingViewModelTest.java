@@ -169,6 +169,7 @@ class TrainingViewModelTest {
         assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
         assertEquals(tc.toBuilder().steps(12).scheduleStart(6).build(), session.settings.get().training());
         assertEquals(session.settings.get().training(), vm.runConfig(), "the run trains with the restarted schedule");
+        assertEquals(vm.runConfig(), vm.history.runs().get(0).config(), "and its curve (the schedule sketch) has it");
         assertEquals(folder, vm.runFolder().get(), "the same run folder");
         assertEquals(1, vm.history.runs().size(), "the same run on the chart");
         RunData run = vm.history.runs().get(0);
@@ -187,6 +188,7 @@ class TrainingViewModelTest {
         vm.trainMoreSteps(6, false); // extend: the restarted decay stretched to step 18
         assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
         assertEquals(tc.toBuilder().steps(18).scheduleStart(6).build(), vm.runConfig());
+        assertEquals(vm.runConfig(), vm.history.runs().get(0).config());
         assertEquals(18, vm.history.runs().get(0).size());
         assertEquals(folder, vm.runFolder().get());
         // no new warmup: step 13 is a third of the way through the decay stretched over steps 10..18
