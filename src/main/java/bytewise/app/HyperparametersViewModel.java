@@ -226,7 +226,8 @@ public final class HyperparametersViewModel {
                     .minLr(d(n, "min_lr")).warmup(i(n, "warmup")).weightDecay(d(n, "weight_decay"))
                     .beta1(d(n, "beta1")).beta2(d(n, "beta2")).gradClip(d(n, "clip")).evalEvery(i(n, "eval_every"))
                     .threads(i(n, "threads")).seed(n.get("seed").longValue()).valFraction(session.valFraction.get())
-                    .build();
+                    // a restarted schedule (Train more steps) is kept, unless Steps now ends before it
+                    .scheduleStart(Math.min(base.training().scheduleStart(), i(n, "steps"))).build();
             String name = Objects.requireNonNullElse(preset.get(), CUSTOM);
             return new Preset(name, base.description(), m, t);
         } catch (BytewiseException e) {
@@ -275,8 +276,11 @@ public final class HyperparametersViewModel {
             flopsText.set(Format.flops(flopsStep));
             timeText.set(timeEstimate(p));
             try {
-                if (t.warmup() > t.steps())
-                    throw new BytewiseException("warmup (" + t.warmup() + ") is longer than the run (" + t.steps() + " steps)");
+                if (t.warmup() > t.scheduleSteps())
+                    throw new BytewiseException(t.scheduleStart() == 0
+                            ? "warmup (" + t.warmup() + ") is longer than the run (" + t.steps() + " steps)"
+                            : String.format(Locale.ROOT, "warmup (%d) is longer than the restarted schedule (%,d steps from"
+                                    + " step %,d)", t.warmup(), t.scheduleSteps(), t.scheduleStart()));
                 Corpus c = session.corpus.get();
                 if (c != null) Split.of(c, session.valFraction.get()).requireWindows(m.seqLen());
                 ForwardBackward.checkFits(m, t.batch());

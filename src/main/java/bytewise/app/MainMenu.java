@@ -1,21 +1,27 @@
 package bytewise.app;
 
 import bytewise.io.Workspace;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioButton;
 import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
@@ -243,22 +249,48 @@ final class MainMenu {
     }
 
 
-    /** Run ▸ Train more steps: extends the model's run by a number of steps the user gives. */
+    /**
+     * Run ▸ Train more steps: extends the model's run by a number of steps the user gives, either continuing
+     * the decay over the new total or restarting the schedule (a new warmup and decay over the new steps).
+     */
     private void trainMore() {
         var rp = training.resumePoint.get();
         if (rp == null) {
             session.message.set("Nothing to extend: train a model or open a run first");
             return;
         }
-        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(String.valueOf(
-                Math.max(100, session.settings.get() == null ? 100 : session.settings.get().training().steps())));
+        Dialog<ButtonType> d = new Dialog<>();
         d.initOwner(window());
         d.setTitle("Train more steps");
         d.setHeaderText(String.format(Locale.ROOT, "The model is at step %,d. Train how many more steps? The run and its"
-                + " curve go on; the cosine schedule is stretched to the new last step.", rp.state().step()));
-        d.showAndWait().ifPresent(text -> {
+                + " curve go on.", rp.state().step()));
+        TextField steps = new TextField(String.valueOf(
+                Math.max(100, session.settings.get() == null ? 100 : session.settings.get().training().steps())));
+        steps.setId("train-more-steps");
+        ToggleGroup schedule = new ToggleGroup();
+        RadioButton extend = new RadioButton(
+                "Continue the decay over the new total");
+        extend.setId("train-more-extend");
+        extend.setTooltip(new Tooltip("The cosine schedule is stretched to the new last step"));
+        RadioButton restart = new RadioButton(
+                "Restart: warm up and decay again over the new steps");
+        restart.setId("train-more-restart");
+        restart.setTooltip(new Tooltip(String.format(Locale.ROOT,
+                "The schedule starts again at step %,d: warmup to the peak rate, then a cosine to the minimum",
+                rp.state().step())));
+        extend.setToggleGroup(schedule);
+        restart.setToggleGroup(schedule);
+        extend.setSelected(true); // what Train more steps did before there was a choice
+        VBox content = new VBox(8, new Label("More steps:"), steps,
+                new Label("Learning-rate schedule:"), extend, restart);
+        d.getDialogPane().setContent(content);
+        d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        Platform.runLater(steps::requestFocus);
+        d.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> {
+            String text = steps.getText();
             try {
-                training.trainMoreSteps(Integer.parseInt(text.strip().replace(",", "").replace("_", "")));
+                training.trainMoreSteps(Integer.parseInt(text.strip().replace(",", "").replace("_", "")),
+                        restart.isSelected());
                 session.page.set(Page.TRAINING);
             } catch (NumberFormatException e) {
                 session.message.set("Train more steps: '" + text + "' is not a whole number of steps");

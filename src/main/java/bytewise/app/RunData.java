@@ -23,7 +23,8 @@ public final class RunData {
 
     public final String name;
     public final int colorIndex;
-    public final TrainConfig config;
+    /** The settings the run trains with now: a run trained on for more steps takes the new ones. */
+    private volatile TrainConfig config;
     public final long startStep;
 
     /** Per step: step, tokens, seconds, loss, lr, grad norm, tokens/s. */
@@ -164,9 +165,17 @@ public final class RunData {
         return out;
     }
 
-    /** The next metrics continue this run after a restart of its clock: times go on from the last point. */
-    public void continueClock() {
+    /**
+     * The next metrics continue this run, trained on with {@code tc} (more steps, perhaps a restarted
+     * schedule) after a restart of its clock: times go on from the last point.
+     */
+    public void continueWith(TrainConfig tc) {
+        config = tc;
         secondsOffset = lastSeconds();
+    }
+
+    public TrainConfig config() {
+        return config;
     }
 
     public double lastSeconds() {

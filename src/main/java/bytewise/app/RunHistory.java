@@ -70,7 +70,7 @@ public final class RunHistory {
     RunData curveFor(String preset, TrainConfig tc, long startStep, boolean continues) {
         RunData prev = current.get();
         if (continues) {
-            prev.continueClock();
+            prev.continueWith(tc);
             return prev;
         }
         double secondsOffset = startStep > 0 && prev != null && prev.size() > 0 && prev.step(prev.size() - 1) == startStep

@@ -132,7 +132,7 @@ final class SessionMemory {
     private static Preset settings(StudioPrefs.LastSession l) {
         if (l.settings == null || l.settings.isNull()) return null;
         try {
-            return Json.MAPPER.treeToValue(l.settings, Preset.class);
+            return Json.MAPPER.treeToValue(Json.withTrainingDefaults(l.settings.deepCopy()), Preset.class);
         } catch (JsonProcessingException | RuntimeException e) {
             return null; // settings from another version: the defaults
         }

@@ -174,9 +174,9 @@ public final class TrainingView implements PageView {
         Button more = new Button("Train 1,000 more steps");
         more.setId("train-more");
         more.setMinWidth(Region.USE_PREF_SIZE);
-        more.setOnAction(e -> training.trainMoreSteps(1000));
-        more.setTooltip(new Tooltip("Continue the same run and curve for 1,000 more steps (Run ▸ Train more steps… for"
-                + " another number)"));
+        more.setOnAction(e -> training.trainMoreSteps(1000, false));
+        more.setTooltip(new Tooltip("Continue the same run, curve and decay for 1,000 more steps (Run ▸ Train more steps…"
+                + " for another number, or to restart the schedule)"));
         more.visibleProperty().bind(summary.visibleProperty().and(training.continueTraining.or(
                 training.resumePoint.isNotNull())));
         more.managedProperty().bind(more.visibleProperty());
@@ -221,7 +221,7 @@ public final class TrainingView implements PageView {
     /** The schedule of the run (or of the settings when idle), redrawn only when it changes. */
     private void drawSchedule() {
         RunData r = training.history.current.get();
-        TrainConfig tc = training.active().get() && r != null ? r.config
+        TrainConfig tc = training.active().get() && r != null ? r.config()
                 : session.settings.get() != null ? session.settings.get().training() : null;
         schedule.show(tc, session.runStep.get());
     }

@@ -154,12 +154,12 @@ public final class TrainingViewModel {
         Preset preset = session.settings.get();
         Corpus corpus = session.corpus.get();
         double vf = session.valFraction.get();
-        TrainConfig tc = preset.training();
         Trainer.Snapshot from = null, rp = resumePoint.get();
         if (continueTraining.get() && rp != null) {
             if (rp.model().config().equals(preset.model())) from = rp;
             else session.message.set("The settings' model shape differs from the loaded model: starting from fresh weights");
         }
+        TrainConfig tc = preset.training().startingAt(from == null ? 0 : from.state().step());
         if (from != null && from.state().step() >= tc.steps()) {
             // refused here, before a run (and a dead legend entry) exists
             session.message.set(String.format(Locale.ROOT, "The model has already trained %,d of %,d steps: use Run ▸ Train"
@@ -401,10 +401,12 @@ public final class TrainingViewModel {
     }
 
     /**
-     * Trains {@code more} steps beyond the model's current step, continuing the same run and curve
-     * (the cosine schedule stretched to the new end). Does nothing, and says why, without a model.
+     * Trains {@code more} steps beyond the model's current step, continuing the same run and curve. The
+     * schedule is either stretched to the new end (the decay goes on from where it is) or, with
+     * {@code restartSchedule}, started again at the current step: a new warmup, then a cosine over the new
+     * steps. Does nothing, and says why, without a model.
      */
-    public void trainMoreSteps(int more) {
+    public void trainMoreSteps(int more, boolean restartSchedule) {
         Trainer.Snapshot rp = resumePoint.get();
         Preset p = session.settings.get();
         if (rp == null || p == null) {
@@ -420,7 +422,9 @@ public final class TrainingViewModel {
             session.message.set("Train more steps: " + target + " steps is too many");
             return;
         }
-        session.settings.set(new Preset(p.name(), p.description(), p.model(), p.training().withSteps((int) target)));
+        TrainConfig tc = p.training().toBuilder().steps((int) target)
+                .scheduleStart(restartSchedule ? (int) rp.state().step() : p.training().scheduleStart()).build();
+        session.settings.set(new Preset(p.name(), p.description(), p.model(), tc));
         continueTraining.set(true);
         train();
     }

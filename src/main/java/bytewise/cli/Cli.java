@@ -113,6 +113,9 @@ final class Cli implements Callable<Integer> {
 
     @Option(names = "--steps", description = "Total optimizer steps of the run (a loaded run continues up to this).")
     Integer steps;
+    @Option(names = "--restart-schedule", description = "With a loaded run and --steps beyond its step: warm up and decay"
+            + " again over the new steps (default: the decay goes on over the new total).")
+    boolean restartSchedule;
     @Option(names = "--batch", description = "Windows per step.")
     Integer batch;
     @Option(names = "--seq", description = "Context length (seq_len) of a new model.")
@@ -207,8 +210,9 @@ final class Cli implements Callable<Integer> {
         }
         Preset base = preset != null ? Presets.named(preset) : null;
         ModelConfig mc = modelConfig(loaded, base);
-        TrainConfig tc = trainConfig(loaded != null && loaded.training() != null && base == null
-                ? loaded.training() : (base != null ? base : Presets.named("tiny")).training());
+        long startStep = loaded == null || loaded.state() == null ? 0 : loaded.state().step();
+        TrainConfig tc = schedule(trainConfig(loaded != null && loaded.training() != null && base == null
+                ? loaded.training() : (base != null ? base : Presets.named("tiny")).training()), startStep);
         Corpus corpus = openData();
         Trainer.OnDivergence divergenceAction = divergenceAction();
         if (corpus == null && loaded == null)
@@ -373,12 +377,26 @@ final class Cli implements Callable<Integer> {
 
     TrainConfig trainConfig(TrainConfig b) {
         double peak = or(lr, b.lr());
-        return b.toBuilder().batch(or(batch, b.batch())).steps(or(steps, b.steps())).lr(peak)
+        int total = or(steps, b.steps());
+        // a restarted schedule is kept (resuming keeps the run's schedule), unless --steps now ends before it
+        return b.toBuilder().batch(or(batch, b.batch())).steps(total).scheduleStart(Math.min(b.scheduleStart(), total)).lr(peak)
                 .minLr(minLr != null ? minLr : (lr != null && b.minLr() == b.lr() ? lr : Math.min(b.minLr(), peak)))
                 .warmup(or(warmup, b.warmup())).weightDecay(or(weightDecay, b.weightDecay()))
                 .beta1(or(beta1, b.beta1())).beta2(or(beta2, b.beta2())).gradClip(or(clip, b.gradClip()))
                 .evalEvery(or(evalEvery, b.evalEvery())).threads(or(threads, b.threads())).seed(or(seed, b.seed()))
                 .valFraction(or(valFraction, b.valFraction())).build();
+    }
+
+    /** Where the schedule starts for a run continuing from step {@code done}: restarted there, or as the settings say. */
+    TrainConfig schedule(TrainConfig tc, long done) {
+        if (!restartSchedule) return tc.startingAt(done);
+        if (done == 0)
+            throw new BytewiseException("--restart-schedule restarts a trained model's schedule: give --load or --run with"
+                    + " a checkpoint to continue");
+        if (tc.steps() <= done)
+            throw new BytewiseException("--restart-schedule needs --steps above the model's step (" + done + "), got "
+                    + tc.steps());
+        return tc.withScheduleStart((int) done);
     }
 
     private static <T> T or(T v, T d) {
@@ -404,8 +422,9 @@ final class Cli implements Callable<Integer> {
                         visible(corpus.separator()));
             out.printf("model: seq_len %d, d_model %d, %d layers, %d heads, %,d parameters%n", c.seqLen(), c.dModel(),
                     c.nLayer(), c.nHead(), c.parameterCount());
-            out.printf("training: %d steps%s, batch %d, lr %.2e -> %.2e (warmup %d), %d threads, seed %d%n", tc.steps(),
+            out.printf("training: %d steps%s, batch %d, lr %.2e -> %.2e (warmup %d%s), %d threads, seed %d%n", tc.steps(),
                     done > 0 ? " (from step " + done + ")" : "", tc.batch(), tc.lr(), tc.minLr(), tc.warmup(),
+                    tc.scheduleStart() > 0 ? ", schedule restarted at step " + tc.scheduleStart() : "",
                     tc.resolvedThreads(), tc.seed());
         });
         warnAboutData(corpus);

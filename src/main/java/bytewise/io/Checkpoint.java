@@ -213,7 +213,7 @@ public record Checkpoint(Gpt model, TrainConfig training, TrainingState state, S
                         + VERSION + "): " + json);
             // checkpoints from before sets of files have no list: the one file is dataName + dataSha256
             if (!node.has("data_files")) ((com.fasterxml.jackson.databind.node.ObjectNode) node).putNull("data_files");
-            return Json.MAPPER.treeToValue(node, Meta.class);
+            return Json.MAPPER.treeToValue(Json.withTrainingDefaults(node), Meta.class);
         } catch (NoSuchFileException e) {
             throw new BytewiseException("checkpoint not found: " + json);
         } catch (JsonProcessingException e) {

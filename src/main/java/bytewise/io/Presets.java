@@ -3,6 +3,7 @@ package bytewise.io;
 import bytewise.BytewiseException;
 import bytewise.train.Preset;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ public final class Presets {
         if (Preset.BUILT_IN.contains(nameOrPath)) {
             try (InputStream in = Presets.class.getResourceAsStream("/bytewise/presets/" + nameOrPath + ".json")) {
                 if (in == null) throw new BytewiseException("built-in preset " + nameOrPath + " is missing from the build");
-                return Json.MAPPER.readValue(in, Preset.class);
+                return read(Json.MAPPER.readTree(in), "preset " + nameOrPath);
             } catch (JsonProcessingException e) {
                 throw Json.problem("preset " + nameOrPath + " is invalid", e);
             } catch (IOException e) {
@@ -35,7 +36,7 @@ public final class Presets {
 
     public static Preset load(Path file) {
         try {
-            return Json.MAPPER.readValue(file.toFile(), Preset.class);
+            return read(Json.MAPPER.readTree(file.toFile()), "preset " + file.getFileName());
         } catch (NoSuchFileException e) {
             throw new BytewiseException("preset file not found: " + file);
         } catch (JsonProcessingException e) {
@@ -43,6 +44,12 @@ public final class Presets {
         } catch (IOException e) {
             throw new BytewiseException("cannot read preset " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A preset from its JSON; files from before a training field was added read it as its default. */
+    private static Preset read(JsonNode node, String what) throws JsonProcessingException {
+        if (node == null || !node.isObject()) throw new BytewiseException(what + " is not a JSON object");
+        return Json.MAPPER.treeToValue(Json.withTrainingDefaults(node), Preset.class);
     }
 
     public static void save(Preset preset, Path file) {

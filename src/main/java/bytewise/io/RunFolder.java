@@ -299,7 +299,7 @@ public final class RunFolder {
             if (!(node instanceof ObjectNode o)) throw new BytewiseException("run file " + p + " is not a JSON object");
             // run.json from before sets of files has no list: its one file is dataName + dataSha256
             for (String f : LATER_FIELDS) if (!o.has(f)) o.putNull(f);
-            return Json.MAPPER.treeToValue(o, Info.class);
+            return Json.MAPPER.treeToValue(Json.withTrainingDefaults(o), Info.class);
         } catch (JsonProcessingException e) {
             throw Json.problem("run file " + p + " is invalid", e);
         } catch (IOException e) {

@@ -83,7 +83,7 @@ class PastRunsViewModelTest {
         assertEquals(run, c.training.dataGuard.continuedRun().get());
         assertEquals("", c.session.trainBlockedReason.get());
 
-        c.training.trainMoreSteps(6);
+        c.training.trainMoreSteps(6, false);
         assertEquals(RunState.COMPLETED, c.training.state().get(), c.session.message.get());
         assertEquals(run, c.training.runFolder().get());
         RunData curve = c.training.history.runs().get(0);
@@ -107,7 +107,7 @@ class PastRunsViewModelTest {
 
         c.training.dataGuard.fineTuneOnLoadedData.set(true);
         assertEquals("", c.session.trainBlockedReason.get());
-        c.training.trainMoreSteps(6);
+        c.training.trainMoreSteps(6, false);
         assertEquals(RunState.COMPLETED, c.training.state().get(), c.session.message.get());
         RunFolder.Info info = RunFolder.open(run).info();
         assertEquals(1, info.notes().size(), info.notes().toString());

@@ -138,7 +138,7 @@ class TrainingViewModelTest {
         assertTrue(session.message.get().contains("already trained 6 of 6 steps"), session.message.get());
         assertEquals(1, vm.history.runs().size(), "no dead run in the legend");
 
-        vm.trainMoreSteps(6);
+        vm.trainMoreSteps(6, false);
         assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
         assertEquals(folder, vm.runFolder().get(), "the same run folder");
         assertEquals(1, vm.history.runs().size(), "the same run on the chart");
@@ -152,6 +152,55 @@ class TrainingViewModelTest {
         assertEquals("completed", info.status());
         assertEquals(12, RunFolder.open(folder).readMetrics().stream().filter(m -> m.kind().equals("step")).count());
         assertEquals(1, RunFolder.list(workspace.resolve("runs")).size(), "no second run folder");
+    }
+
+    @Test
+    void trainingMoreStepsExtendsOrRestartsTheScheduleOfTheSameRun() {
+        Preset tiny = Presets.named("tiny");
+        TrainConfig tc = tiny.training().toBuilder().steps(6).lr(1e-3).minLr(1e-4).warmup(3).evalEvery(6)
+                .evalWindows(8).threads(1).build();
+        session.settings.set(new Preset("tiny", tiny.description(), tiny.model(), tc));
+        session.corpus.set(TestData.proseCorpus(20_000, 5));
+        vm.train();
+        assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
+        Path folder = vm.runFolder().get();
+
+        vm.trainMoreSteps(6, true); // restart: warm up and decay again over steps 7..12
+        assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
+        assertEquals(tc.toBuilder().steps(12).scheduleStart(6).build(), session.settings.get().training());
+        assertEquals(session.settings.get().training(), vm.runConfig(), "the run trains with the restarted schedule");
+        assertEquals(vm.runConfig(), vm.history.runs().get(0).config(), "and its curve (the schedule sketch) has it");
+        assertEquals(folder, vm.runFolder().get(), "the same run folder");
+        assertEquals(1, vm.history.runs().size(), "the same run on the chart");
+        RunData run = vm.history.runs().get(0);
+        assertEquals(12, run.size(), "the curve goes on: steps 1..12");
+        assertTrue(run.lr(5) < run.lr(3), "the first schedule decayed");
+        assertEquals(1e-3 / 3, run.lr(6), 1e-12, "step 7 warms up again from a third of the peak");
+        assertEquals(1e-3, run.lr(8), 1e-12, "and reaches the peak at step 9");
+        for (int i = 0; i < 6; i++)
+            assertEquals(run.lr(i), run.lr(6 + i), 0.0, "steps 7..12 repeat the schedule of steps 1..6: step " + (7 + i));
+        RunFolder.Info info = RunFolder.open(folder).info();
+        assertEquals(12, info.training().steps());
+        assertEquals(6, info.training().scheduleStart(), "run.json has the restarted schedule");
+        assertEquals(6, Checkpoint.load(vm.checkpoints.lastCheckpoint().get()).training().scheduleStart(),
+                "and so has the checkpoint a resume starts from");
+
+        vm.trainMoreSteps(6, false); // extend: the restarted decay stretched to step 18
+        assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
+        assertEquals(tc.toBuilder().steps(18).scheduleStart(6).build(), vm.runConfig());
+        assertEquals(vm.runConfig(), vm.history.runs().get(0).config());
+        assertEquals(18, vm.history.runs().get(0).size());
+        assertEquals(folder, vm.runFolder().get());
+        // no new warmup: step 13 is a third of the way through the decay stretched over steps 10..18
+        assertEquals(1e-4 + 0.5 * (1 + Math.cos(Math.PI / 3)) * 9e-4, run.lr(12), 1e-12);
+        for (int i = 12; i < 17; i++) assertTrue(run.lr(i + 1) < run.lr(i), "decays at step " + (i + 2));
+        assertEquals(1, RunFolder.list(workspace.resolve("runs")).size(), "no second run folder");
+
+        vm.continueTraining.set(false); // a fresh run with these settings starts its schedule at step 0
+        vm.train();
+        assertEquals(RunState.COMPLETED, vm.state().get(), session.message.get());
+        assertEquals(0, vm.runConfig().scheduleStart());
+        assertEquals(1e-3 / 3, vm.history.runs().get(1).lr(0), 1e-12, "a fresh run warms up from step 1");
     }
 
     @Test

@@ -72,6 +72,51 @@ class CliTest {
     }
 
     @Test
+    void resumingWithMoreStepsRestartsTheScheduleWhenAsked(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("prose.txt");
+        Files.write(data, TestData.prose(20_000, 3));
+        Path runDir = dir.resolve("run");
+        String[] common = {"--data", data.toString(), "--eval-every", "0", "--threads", "1", "--run", runDir.toString()};
+        Outcome first = run(concat(common, "--preset", "tiny", "--steps", "4", "--lr", "1e-3", "--min-lr", "1e-4",
+                "--warmup", "2", "--json"));
+        assertEquals(0, first.status(), first.err());
+
+        Outcome restarted = run(concat(common, "--steps", "8", "--restart-schedule", "--json"));
+        assertEquals(0, restarted.status(), restarted.err());
+        JsonNode start = restarted.events().get(0);
+        assertEquals(4, start.get("from_step").asInt());
+        assertEquals(4, start.get("training").get("schedule_start").asInt());
+        List<Double> lrs = restarted.events().stream().filter(n -> n.get("type").asText().equals("step"))
+                .map(n -> n.get("lr").asDouble()).toList();
+        assertEquals(4, lrs.size(), "steps 5..8");
+        assertEquals(5e-4, lrs.get(0), 1e-12, "step 5 warms up again from half the peak");
+        assertEquals(1e-3, lrs.get(1), 1e-12);
+        assertEquals(1e-3, lrs.get(2), 1e-12, "the cosine over steps 7..8 starts at the peak");
+        assertEquals(5.5e-4, lrs.get(3), 1e-12, "and is halfway to min_lr at step 8");
+        assertEquals(4, bytewise.io.RunFolder.open(runDir).info().training().scheduleStart(), "run.json keeps it");
+
+        // resuming again without the flag keeps the run's restarted schedule and stretches it
+        Outcome extended = run(concat(common, "--steps", "10"));
+        assertEquals(0, extended.status(), extended.err());
+        assertTrue(extended.out().contains("(from step 8)") && extended.out().contains("schedule restarted at step 4"),
+                extended.out());
+        assertEquals(4, bytewise.io.RunFolder.open(runDir).info().training().scheduleStart());
+
+        Outcome tooFew = run(concat(common, "--steps", "10", "--restart-schedule"));
+        assertEquals(2, tooFew.status());
+        assertTrue(tooFew.err().contains("--restart-schedule needs --steps above the model's step (10)"), tooFew.err());
+        Outcome fresh = run("--data", data.toString(), "--steps", "3", "--restart-schedule");
+        assertEquals(2, fresh.status());
+        assertTrue(fresh.err().contains("--restart-schedule restarts a trained model's schedule"), fresh.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badInputExitsNonZeroWithOneLineAndNoStackTrace(@TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.txt"));
         Path tiny = Files.writeString(dir.resolve("tiny.txt"), "hello");

@@ -50,6 +50,38 @@ class CheckpointTest {
     }
 
     @Test
+    void aRestartedScheduleRoundTripsAndFilesFromBeforeItReadAsStartingAtZero(@TempDir Path dir) throws Exception {
+        Checkpoint c = sample(true);
+        TrainConfig restarted = TrainConfig.defaults().toBuilder().steps(400).warmup(20).scheduleStart(17).build();
+        new Checkpoint(c.model(), restarted, c.state(), "data.txt", "abc123").save(dir.resolve("r"));
+        String json = Files.readString(dir.resolve("r.json"));
+        assertTrue(json.contains("\"schedule_start\" : 17"), json);
+        assertEquals(restarted, Checkpoint.load(dir.resolve("r")).training());
+
+        // a checkpoint written before the field existed
+        Files.writeString(dir.resolve("r.json"), json.replaceAll(",\\s*\"schedule_start\" : 17", ""));
+        assertFalse(Files.readString(dir.resolve("r.json")).contains("schedule_start"));
+        TrainConfig old = Checkpoint.load(dir.resolve("r")).training();
+        assertEquals(0, old.scheduleStart());
+        assertEquals(restarted.withScheduleStart(0), old);
+
+        // run.json and preset files from before it too
+        RunFolder run = RunFolder.create(dir.resolve("runs"), new RunFolder.Info("2026-01-01T00:00:00Z", "tiny",
+                "data.txt", "abc123", CFG, restarted, 17, null, "completed", null));
+        assertEquals(17, run.info().training().scheduleStart());
+        Path runJson = run.dir().resolve("run.json");
+        Files.writeString(runJson, Files.readString(runJson).replaceAll(",\\s*\"schedule_start\" : 17", ""));
+        assertEquals(restarted.withScheduleStart(0), run.info().training());
+        run.release();
+        Path preset = dir.resolve("preset.json");
+        Presets.save(new bytewise.train.Preset("mine", "", CFG, restarted), preset);
+        assertEquals(restarted, Presets.load(preset).training());
+        Files.writeString(preset, Files.readString(preset).replaceAll(",\\s*\"schedule_start\" : 17", ""));
+        assertEquals(restarted.withScheduleStart(0), Presets.load(preset).training());
+        assertEquals(0, Presets.named("tiny").training().scheduleStart(), "the shipped presets have no such field");
+    }
+
+    @Test
     void weightsOnlyCheckpointIsSmallerAndHasNoMoments(@TempDir Path dir) {
         sample(false).save(dir.resolve("w"));
         Checkpoint back = Checkpoint.load(dir.resolve("w"));

@@ -61,6 +61,53 @@ class ScheduleTest {
         assertEquals(0.0, c.learningRate(100), 1e-18);
     }
 
+    @Test
+    void aRestartedScheduleWarmsUpAgainFromItsStartAndReachesMinLrAtTheLastStep() {
+        // a 2000-step run with warmup 100, trained 1000 more steps with its schedule restarted at step 2000
+        TrainConfig first = schedule(2000, 1e-3, 1e-4, 100);
+        TrainConfig c = first.toBuilder().steps(3000).scheduleStart(2000).build();
+        assertEquals(2000, c.scheduleStart());
+        assertEquals(1000, c.scheduleSteps());
+        assertLr(1e-4, first, 2000);   // the first schedule ends at minLr (the step after its last)
+        assertLr(1e-5, c, 2000);       // the restart warms up from (0 + 1) / 100 of the peak
+        assertLr(5e-4, c, 2049);
+        assertLr(1e-3, c, 2099);       // back at the peak after the warmup
+        assertLr(1e-3, c, 2100);
+        assertLr(5.5e-4, c, 2550);     // halfway through the new decay (900 steps)
+        assertLr(1e-4, c, 3000);       // minLr at the new end
+        // the restarted schedule is the first one's shape, moved: step s + 2000 there is step s here
+        TrainConfig fresh = schedule(1000, 1e-3, 1e-4, 100);
+        for (int s = 0; s <= 1000; s++)
+            assertEquals(fresh.learningRate(s), c.learningRate(s + 2000), 0.0, "step " + (s + 2000));
+        // steps before the restart belong to an earlier schedule: they get the restarted schedule's first rate
+        assertLr(1e-5, c, 0);
+        assertLr(1e-5, c, 1999);
+    }
+
+    @Test
+    void extendingKeepsTheDecayGoingAndARunStartingBeforeTheRestartStartsItThere() {
+        TrainConfig c = schedule(2000, 1e-3, 1e-4, 100);
+        assertSame(c, c.startingAt(1500), "a schedule from step 0 covers any start");
+        TrainConfig extended = c.withSteps(3000);
+        assertEquals(0, extended.scheduleStart());
+        assertTrue(extended.learningRate(2000) > 1e-4, "the decay goes on over the new total, not back to the peak");
+        TrainConfig restarted = c.toBuilder().steps(3000).scheduleStart(2000).build();
+        assertEquals(2000, restarted.withSteps(4000).scheduleStart(), "extending a restarted run keeps its restart");
+        assertEquals(0, restarted.startingAt(0).scheduleStart(), "a fresh run with these settings starts its schedule at 0");
+        assertEquals(1500, restarted.startingAt(1500).scheduleStart());
+        assertSame(restarted, restarted.startingAt(2500));
+    }
+
+    @Test
+    void aScheduleStartOutsideTheRunIsRefused() {
+        TrainConfig c = schedule(2000, 1e-3, 1e-4, 100);
+        BytewiseException e = assertThrows(BytewiseException.class, () -> c.withScheduleStart(-1));
+        assertTrue(e.getMessage().startsWith("schedule_start "), e.getMessage());
+        e = assertThrows(BytewiseException.class, () -> c.withScheduleStart(2001));
+        assertTrue(e.getMessage().contains("restarts at step 2001, after the run's last step (2000)"), e.getMessage());
+        assertEquals(2000, c.withScheduleStart(2000).scheduleStart(), "a schedule of no steps is allowed (a finished run)");
+    }
+
     // ---------------------------------------------------------------- refusals
 
     /** Defaults with named fields overridden. */

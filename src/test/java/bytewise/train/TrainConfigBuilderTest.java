@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Settings by name instead of fifteen positional arguments. */
+/** Settings by name instead of sixteen positional arguments. */
 class TrainConfigBuilderTest {
     @Test
     void aBuilderCopiesEverySettingAndChangesOnlyWhatIsNamed() {
@@ -19,6 +19,11 @@ class TrainConfigBuilderTest {
         assertEquals(d.toBuilder().steps(5).build(), d.withSteps(5));
         assertEquals(d.toBuilder().threads(3).build(), d.withThreads(3));
         assertEquals(d.toBuilder().lr(1e-2).minLr(1e-3).build(), d.withLr(1e-2, 1e-3));
+        TrainConfig restarted = t.toBuilder().scheduleStart(120).build();
+        assertEquals(new TrainConfig(8, 300, 1e-3, 1e-4, 10, 0.05, 0.8, 0.95, 1e-6, 0.5, 25, 16, 2, 7, 0.2, 120), restarted);
+        assertEquals(restarted, t.withScheduleStart(120));
+        assertEquals(120, restarted.toBuilder().steps(400).build().scheduleStart(), "a builder keeps the schedule's start");
+        assertEquals(0, t.scheduleStart(), "the fifteen-argument constructor starts the schedule at step 0");
     }
 
     @Test

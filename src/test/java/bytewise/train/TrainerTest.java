@@ -103,6 +103,62 @@ class TrainerTest {
     }
 
     @Test
+    void aRestartedScheduleWarmsUpAgainAndResumesFromItsCheckpointBitForBit(@TempDir Path dir) {
+        Split s = TestData.proseCorpus(20_000, 4).split(0.1);
+        TrainConfig first = config(8, 2, 2e-3, 4, 2e-4);
+        Trainer.Snapshot finished;
+        List<Double> firstRates = new ArrayList<>();
+        try (Trainer t = new Trainer(Gpt.initialize(SMALL, 9), s, first, null)) {
+            t.run(new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    firstRates.add(m.lr());
+                }
+            });
+            finished = t.capture();
+        }
+        // trained 8 more steps with the schedule restarted at step 8
+        TrainConfig restarted = first.toBuilder().steps(16).scheduleStart(8).build();
+        List<Float> straight = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        float[] straightParams;
+        try (Trainer t = new Trainer(finished.model().copy(), s, restarted, finished.state())) {
+            t.run(new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    straight.add(m.loss());
+                    rates.add(m.lr());
+                }
+            });
+            straightParams = t.model().params().clone();
+        }
+        assertEquals(8, straight.size());
+        assertEquals(List.of(5e-4, 1e-3, 1.5e-3, 2e-3), rates.subList(0, 4), "the warmup again, from a quarter of the peak");
+        assertEquals(firstRates, rates, "the first schedule again, moved to steps 9..16");
+        // the same, stopped at step 12, saved, reloaded and resumed with the checkpoint's settings
+        List<Float> resumed = new ArrayList<>();
+        try (Trainer t = new Trainer(finished.model().copy(), s, restarted, finished.state())) {
+            t.run(new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    resumed.add(m.loss());
+                    if (m.step() == 12) t.cancel();
+                }
+            });
+            Trainer.Snapshot snap = t.capture();
+            new Checkpoint(snap.model(), restarted, snap.state(), "prose.txt", null).save(dir.resolve("restarted"));
+        }
+        Checkpoint loaded = Checkpoint.load(dir.resolve("restarted"));
+        assertEquals(restarted, loaded.training(), "the checkpoint keeps where the schedule restarted");
+        assertEquals(8, loaded.training().scheduleStart());
+        try (Trainer t = new Trainer(loaded.model(), s, loaded.training(), loaded.state())) {
+            resumed.addAll(losses(t));
+            assertEquals(straight, resumed);
+            assertArrayEquals(straightParams, t.model().params());
+        }
+    }
+
+    @Test
     void cancelReturnsWithinAStepAndPauseHoldsProgress() throws Exception {
         Split s = TestData.proseCorpus(20_000, 5).split(0.1);
         try (Trainer t = new Trainer(Gpt.initialize(SMALL, 2), s, config(1_000_000, 2, 1e-3, 0, 1e-3), null)) {
