@@ -152,24 +152,22 @@ public final class Kernels {
 
     // Element-wise kernels run unmasked over whole vectors and mask only the tail: a mask built
     // in every iteration is not compiled to vector code (JFR: indexInRange and lanewise on the
-    // slow path), and each element's value is the same either way.
+    // slow path), and each element's value is the same either way. The tail is a method of its
+    // own, so the loop holds the only call of gelu (or geluGrad): C2 gives up inlining a second
+    // copy of these long chains ("NodeCountInliningCutoff", -XX:+PrintInlining), and a vector
+    // passed to a call that is not inlined is boxed, which made GELU twice as slow.
 
     public static void geluForward(float[] out, int outOff, float[] inp, int inpOff, int from, int to) {
         int i = from;
-        // two independent vectors per iteration: each is a long chain of dependent operations
-        for (int up = from + (to - from) / (2 * L) * (2 * L); i < up; i += 2 * L) {
-            FloatVector g0 = gelu(FloatVector.fromArray(S, inp, inpOff + i));
-            FloatVector g1 = gelu(FloatVector.fromArray(S, inp, inpOff + i + L));
-            g0.intoArray(out, outOff + i);
-            g1.intoArray(out, outOff + i + L);
-        }
         for (int up = from + S.loopBound(to - from); i < up; i += L) {
             gelu(FloatVector.fromArray(S, inp, inpOff + i)).intoArray(out, outOff + i);
         }
-        if (i < to) {
-            VectorMask<Float> m = Vec.tail(i - from, to - from);
-            gelu(FloatVector.fromArray(S, inp, inpOff + i, m)).intoArray(out, outOff + i, m);
-        }
+        if (i < to) geluForwardTail(out, outOff, inp, inpOff, i, from, to);
+    }
+
+    private static void geluForwardTail(float[] out, int outOff, float[] inp, int inpOff, int i, int from, int to) {
+        VectorMask<Float> m = Vec.tail(i - from, to - from);
+        gelu(FloatVector.fromArray(S, inp, inpOff + i, m)).intoArray(out, outOff + i, m);
     }
 
     private static FloatVector gelu(FloatVector x) {
@@ -185,11 +183,14 @@ public final class Kernels {
             FloatVector g = geluGrad(FloatVector.fromArray(S, inp, inpOff + i));
             g.mul(FloatVector.fromArray(S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
         }
-        if (i < to) {
-            VectorMask<Float> m = Vec.tail(i - from, to - from);
-            FloatVector g = geluGrad(FloatVector.fromArray(S, inp, inpOff + i, m));
-            g.mul(FloatVector.fromArray(S, dout, doutOff + i, m)).intoArray(dinp, dinpOff + i, m);
-        }
+        if (i < to) geluBackwardTail(dinp, dinpOff, inp, inpOff, dout, doutOff, i, from, to);
+    }
+
+    private static void geluBackwardTail(float[] dinp, int dinpOff, float[] inp, int inpOff, float[] dout, int doutOff,
+                                         int i, int from, int to) {
+        VectorMask<Float> m = Vec.tail(i - from, to - from);
+        FloatVector g = geluGrad(FloatVector.fromArray(S, inp, inpOff + i, m));
+        g.mul(FloatVector.fromArray(S, dout, doutOff + i, m)).intoArray(dinp, dinpOff + i, m);
     }
 
     private static FloatVector geluGrad(FloatVector x) {

@@ -188,7 +188,12 @@ public final class Decoder {
 
     /** Caches layer l's key k[ko, ko + C) and value v[vo, vo + C) at position t, in the cache's layout. */
     private void store(float[] kc, float[] vc, int l, int t, float[] k, int ko, float[] v, int vo) {
-        for (int hd = 0; hd < NH; hd++) {
+        storeHeads(kc, vc, l, t, k, ko, v, vo, 0, NH);
+    }
+
+    /** {@link #store} for heads [h0, h1) only. */
+    private void storeHeads(float[] kc, float[] vc, int l, int t, float[] k, int ko, float[] v, int vo, int h0, int h1) {
+        for (int hd = h0; hd < h1; hd++) {
             int kt = l * keysPerLayer + hd * hs * tp + t, src = ko + hd * hs;
             for (int d = 0; d < hs; d++) kc[kt + d * tp] = k[src + d];
             System.arraycopy(v, vo + hd * hs, vc, l * valuesPerLayer + (hd * T + t) * hp, hs);
@@ -202,52 +207,47 @@ public final class Decoder {
      * shadowPos of the shadow cache. Logits are computed for the main row only.
      */
     private void forward(int token, int t, int shadowPos) {
-        int n = shadowPos >= 0 ? 2 : 1;
         rowPos[MAIN] = t;
         rowPos[1] = shadowPos;
-        if (n == 2 && pool.size() > 1) {
-            // The two rows are independent passes: one per worker is one dispatch per byte, where
-            // splitting each mat-vec costs a dispatch per product and gains little (BENCHMARKS.md)
-            pool.forChunks(2, 2, (r0, r1, worker) -> forwardRows(token, r0, r1, worker, false));
-        } else {
-            // on one thread both rows share each weight load
-            forwardRows(token, 0, n, 0, pool.size() > 1);
-        }
+        // With a pool, both rows go through each split product together: each core streams half of
+        // every weight once for both rows. One row per core instead (one dispatch per byte) made
+        // each core stream all the weights, and a pass is bound by that stream (BENCHMARKS.md).
+        forwardRows(token, shadowPos >= 0 ? 2 : 1, pool.size() > 1);
     }
 
     /**
-     * Rows [r0, r1) through the model (each row's results depend only on that row). With
-     * {@code split}, large mat-vecs and the heads are split across the pool's workers.
+     * Rows [0, n) through the model (each row's results depend only on that row); logits for row 0.
+     * With {@code split}, large mat-vecs and the heads are split across the pool's workers.
      */
-    private void forwardRows(int token, int r0, int r1, int worker, boolean split) {
-        int n = r1 - r0;
-        for (int r = r0; r < r1; r++) {
+    private void forwardRows(int token, int n, boolean split) {
+        for (int r = 0; r < n; r++) {
             System.arraycopy(p, lay.wte + token * C, x, r * C, C);
             Vec.addInPlace(x, r * C, p, lay.wpe + rowPos[r] * C, C);
         }
         for (int l = 0; l < cfg.nLayer(); l++) {
             final int layer = l;
-            for (int r = r0; r < r1; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
-            rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, r0, n, false, worker, split);
-            for (int r = r0; r < r1; r++) store(keys(r), values(r), l, rowPos[r], qkv, r * 3 * C + C, qkv, r * 3 * C + 2 * C);
+            for (int r = 0; r < n; r++) layerNorm(r, lay.ln1w(l), lay.ln1b(l));
+            rows(qkv, 3 * C, qkvw[l], lay.qkvb(l), ln, C, C, 3 * C, n, false, null, split);
             // heads are independent: split them across workers, both rows in each chunk (balanced)
-            if (split) pool.forChunks(NH, pool.size(), (h0, h1, w) -> attention(layer, r0, r1, h0, h1, w));
-            else attention(layer, r0, r1, 0, NH, worker);
-            rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, r0, n, true, worker, split);
-            for (int r = r0; r < r1; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
-            rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, r0, n, false, worker, split);
-            Kernels.geluForward(hg, 0, h, 0, r0 * 4 * C, r1 * 4 * C);
-            rows(x, C, fcprojw[l], lay.fcprojb(l), hg, 4 * C, 4 * C, C, r0, n, true, worker, split);
+            if (split) pool.forChunks(NH, pool.size(), (h0, h1, w) -> attention(layer, n, h0, h1, w));
+            else attention(layer, n, 0, NH, 0);
+            rows(x, C, attprojw[l], lay.attprojb(l), y, C, C, C, n, true, null, split);
+            for (int r = 0; r < n; r++) layerNorm(r, lay.ln2w(l), lay.ln2b(l));
+            rows(h, 4 * C, fcw[l], lay.fcb(l), ln, C, C, 4 * C, n, false, hg, split);
+            rows(x, C, fcprojw[l], lay.fcprojb(l), hg, 4 * C, 4 * C, C, n, true, null, split);
         }
-        if (r0 != MAIN) return;
         Kernels.layerNormForward(ln, 0, mean, 0, rstd, 0, x, 0, p, lay.lnfw, p, lay.lnfb, 0, 1, C);
-        rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 0, 1, false, worker, split);
+        rows(logits, 0, head, -1, ln, 0, C, ModelConfig.VOCAB, 1, false, null, split);
     }
 
-    /** Causal attention of the new byte's query over its cache in layer l, heads [h0, h1), rows [r0, r1). */
-    private void attention(int l, int r0, int r1, int h0, int h1, int worker) {
-        for (int r = r0; r < r1; r++) {
+    /**
+     * Layer l for heads [h0, h1) and rows [0, n): caches each row's key and value, then attends
+     * with its query over its cache.
+     */
+    private void attention(int l, int n, int h0, int h1, int worker) {
+        for (int r = 0; r < n; r++) {
             float[] kc = keys(r), vc = values(r);
+            storeHeads(kc, vc, l, rowPos[r], qkv, r * 3 * C + C, qkv, r * 3 * C + 2 * C, h0, h1);
             for (int hd = h0; hd < h1; hd++) {
                 int o = hd * hs;
                 Attention.attendCached(qkv, r * 3 * C + o, kc, l * keysPerLayer + hd * hs * tp,
@@ -272,20 +272,27 @@ public final class Decoder {
     private static final int PARALLEL_MIN = 1 << 15;
 
     /**
-     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r in [r0, r0 + n) (n 1 or 2),
-     * W (outC, inC), bias at bOff (none when negative).
+     * out[r * outStride + o] (+)= W·in[r * inStride ..] + b for rows r in [0, n) (n 1 or 2),
+     * W (outC, inC), bias at bOff (none when negative). With {@code gelu} non-null, also
+     * gelu[r * outStride + o] = GELU(out[..]) for each output, in the same chunk (one dispatch).
      */
     private void rows(float[] out, int outStride, PanelMatrix w, int bOff, float[] in, int inStride, int inC, int outC,
-                      int r0, int n, boolean acc, int worker, boolean split) {
+                      int n, boolean acc, float[] gelu, boolean split) {
         float[] bias = bOff < 0 ? null : p;
-        int y0 = r0 * outStride, y1 = y0 + outStride, x0 = r0 * inStride, x1 = x0 + inStride;
-        if (!split || (long) inC * outC < PARALLEL_MIN) {
-            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, 0, w.panels(), tail[worker]);
+        int y0 = 0, y1 = outStride, x0 = 0, x1 = inStride;
+        if (!split || (long) n * inC * outC < PARALLEL_MIN) {
+            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, 0, w.panels(), tail[0]);
+            if (gelu != null) Kernels.geluForward(gelu, 0, out, 0, 0, n * outStride);
             return;
         }
         // One chunk per worker: a mat-vec takes a few microseconds, and finer chunks cost more in
         // cross-core claiming than they gain in balance.
-        pool.forChunks(w.panels(), pool.size(), (p0, p1, wk) ->
-                w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, p0, p1, tail[wk]));
+        pool.forChunks(w.panels(), pool.size(), (p0, p1, wk) -> {
+            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, p0, p1, tail[wk]);
+            if (gelu != null) {
+                int o0 = p0 * PanelMatrix.PW, o1 = Math.min(p1 * PanelMatrix.PW, outC);
+                for (int r = 0; r < n; r++) Kernels.geluForward(gelu, 0, out, 0, y0 + r * outStride + o0, y0 + r * outStride + o1);
+            }
+        });
     }
 }

@@ -45,6 +45,27 @@ class SamplingTest {
     }
 
     @Test
+    void aDecoderOnTwoWorkersGivesTheSameBitsAsOnOneThroughSlides() {
+        // wide enough that the mat-vecs are split across the workers (d_model 100 also leaves a
+        // part-filled panel), with a shadow row after each slide
+        for (ModelConfig cfg : List.of(new ModelConfig(12, 128, 2, 4), new ModelConfig(10, 100, 2, 4))) {
+            Gpt m = Gpt.initialize(cfg, 3);
+            SplittableRandom r = new SplittableRandom(4);
+            float[] p = m.params();
+            for (int i = 0; i < p.length; i++) p[i] += (float) (r.nextGaussian() * 0.05);
+            try (WorkerPool pool = new WorkerPool(2)) {
+                Decoder one = new Decoder(m), two = new Decoder(m, pool);
+                for (int i = 0; i < 5 * cfg.seqLen(); i++) {
+                    int b = "split across two workers, bit for bit. ".charAt(i % 39);
+                    float[] want = one.push(b).clone(), got = two.push(b);
+                    for (int v = 0; v < 256; v++)
+                        assertEquals(Float.floatToIntBits(want[v]), Float.floatToIntBits(got[v]), cfg + " i=" + i + " v=" + v);
+                }
+            }
+        }
+    }
+
+    @Test
     void aShortInferenceWindowEqualsThePrefixOfAPaddedFullWindow() {
         Gpt m = noisyModel();
         int T = CFG.seqLen(), n = 5;
