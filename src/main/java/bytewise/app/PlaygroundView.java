@@ -8,7 +8,6 @@ import bytewise.sample.Utf8Stream;
 import javafx.beans.property.Property;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -29,11 +28,8 @@ import java.util.Locale;
 
 /** Playground page: thin controller binding {@link PlaygroundViewModel} to the FXML. */
 public final class PlaygroundView implements PageView {
-    static final String GENERATED_CLASS = "playground-generated";
-    static final String PROMPT_CLASS = "playground-prompt";
-    /** The output's font, as playground.css sets it (here to measure a line). */
-    private static final javafx.scene.text.Font OUTPUT_FONT = javafx.scene.text.Font.font("monospace", 14);
-    private static final double LINE_SPACING = 2;
+    static final String GENERATED_CLASS = PlaygroundOutput.GENERATED_CLASS;
+    static final String PROMPT_CLASS = PlaygroundOutput.PROMPT_CLASS;
 
     @FXML private VBox root;
     @FXML private Slider temperatureSlider, topKSlider, topPSlider, lengthSlider;
@@ -45,23 +41,20 @@ public final class PlaygroundView implements PageView {
     @FXML private TextArea promptArea;
     @FXML private Button generateButton, stopButton, clearButton, copyButton;
     @FXML private ScrollPane outputScroll;
-    /** The output, one text flow per line: a delivery re-flows only the line it extends (BENCHMARKS.md). */
+    /** The output's box: {@link PlaygroundOutput} fills it. */
     @FXML private VBox output;
 
     private PlaygroundViewModel vm;
     // bidirectional bindings hold weak references: keep the adapters alive
     private final List<Object> keep = new ArrayList<>();
-    private Text selected;
+    private PlaygroundOutput text;
     /** A clicked character stays in the alternatives panel until clicked again (hover only previews). */
     private boolean pinned;
-    /** The line the next characters go into (the last child of {@link #output}). */
-    private TextFlow lastLine;
-    /** Height of one line of output text: a blank line keeps it (its flow draws no text). */
-    private double lineHeight = -1;
 
     /** Binds the controls to the view model (from {@link #init}, once the view model exists). */
     private void bindControls() {
         LiveScroll.uncache(outputScroll); // text streams into it byte by byte
+        text = new PlaygroundOutput(output);
         bindSlider(temperatureSlider, temperatureField, vm.temperature, 0.05, decimal(2, vm.temperature));
         bindSlider(topKSlider, topKField, vm.topK, 1, integer(vm.topK));
         bindSlider(topPSlider, topPField, vm.topP, 0.01, decimal(2, vm.topP));
@@ -88,7 +81,6 @@ public final class PlaygroundView implements PageView {
         clearButton.setOnAction(e -> {
             vm.clear();
             showPrompt("");
-            selected = null;
             pinned = false;
             showAlternatives(null);
         });
@@ -118,7 +110,6 @@ public final class PlaygroundView implements PageView {
         vm.runningProperty().addListener((o, was, now) -> {
             if (now) { // a new run: the prompt, then its bytes as they arrive
                 showPrompt(vm.promptShownProperty().get());
-                selected = null;
                 pinned = false;
                 showAlternatives(null);
             }
@@ -129,11 +120,12 @@ public final class PlaygroundView implements PageView {
             if (!pinned) select(generatedAt(e));
         });
         output.setOnMouseClicked(e -> {
-            Text t = generatedAt(e);
-            if (t == null) return;
-            pinned = !(pinned && t == selected);
-            select(t);
-            if (selected != null) showAlternatives((GeneratedByte) selected.getUserData());
+            PlaygroundOutput.Hit hit = generatedAt(e);
+            if (hit == null) return;
+            PlaygroundOutput.Hit before = text.highlighted();
+            pinned = !(pinned && before != null && before.span().source() == hit.span().source());
+            select(hit);
+            showAlternatives(hit.span().source());
         });
     }
 
@@ -230,37 +222,11 @@ public final class PlaygroundView implements PageView {
         };
     }
 
-    private static Text promptText(String s) {
-        Text t = new Text(s);
-        t.getStyleClass().add(PROMPT_CLASS); // font and colour: playground.css
-        return outOfFlowIfNewline(t);
-    }
-
-    private Text generatedText(String s, GeneratedByte b) {
-        Text t = new Text(s);
-        t.getStyleClass().add(GENERATED_CLASS); // font and colour: playground.css
-        t.setUserData(b);
-        return outOfFlowIfNewline(t);
-    }
-
     private void onGenerated(ListChangeListener.Change<? extends GeneratedByte> c) {
         boolean added = false;
         while (c.next()) {
             if (c.wasAdded()) {
-                List<Node> line = new ArrayList<>(c.getAddedSize());
-                for (GeneratedByte b : c.getAddedSubList()) {
-                    // a byte in the middle of a multi-byte character completes no text yet; the
-                    // character's node carries the byte that completed it
-                    if (b.text().isEmpty()) continue;
-                    Text t = generatedText(b.text(), b);
-                    line.add(t);
-                    if (isNewline(t)) { // the line is complete: later bytes go into a new flow
-                        lastLine.getChildren().addAll(line);
-                        line.clear();
-                        startLine();
-                    }
-                }
-                lastLine.getChildren().addAll(line);
+                text.appendGenerated(c.getAddedSubList());
                 added = true;
             }
         }
@@ -272,78 +238,25 @@ public final class PlaygroundView implements PageView {
         StringBuilder streamed = new StringBuilder();
         for (GeneratedByte b : vm.generated()) streamed.append(b.text());
         if (full != null && full.length() > streamed.length() && full.startsWith(streamed.toString()))
-            append(full.substring(streamed.length()), false);
+            text.appendPlain(full.substring(streamed.length()), false);
     }
 
     /** Starts the output afresh with the prompt (its line breaks start new lines, as generated ones do). */
     private void showPrompt(String prompt) {
-        output.getChildren().clear();
-        startLine();
-        append(prompt, true);
+        text.clear();
+        text.appendPlain(prompt, true);
     }
 
-    /** Appends text with no generated byte behind it (the prompt, or a run's unfinished tail), line by line. */
-    private void append(String s, boolean prompt) {
-        int from = 0;
-        while (from < s.length()) {
-            int nl = s.indexOf('\n', from);
-            int to = nl < 0 ? s.length() : nl == from ? nl + 1 : nl; // a newline is a piece of its own
-            String piece = s.substring(from, to);
-            Text t = prompt ? promptText(piece) : generatedText(piece, null);
-            lastLine.getChildren().add(t);
-            if (isNewline(t)) startLine();
-            from = to;
-        }
+    private PlaygroundOutput.Hit generatedAt(MouseEvent e) {
+        return text.generatedAt(e.getPickResult().getIntersectedNode(), e.getSceneX(), e.getSceneY());
     }
 
-    private static boolean isNewline(Text t) {
-        return t.getText().equals("\n");
-    }
-
-    /**
-     * A newline's node stays in its line (it is text of the run, kept with its byte) but out of the
-     * flow's layout and drawing: the next line is the next flow, and a trailing newline in a flow
-     * would add an empty line below it.
-     */
-    private static Text outOfFlowIfNewline(Text t) {
-        if (isNewline(t)) {
-            t.setManaged(false);
-            t.setVisible(false);
-        }
-        return t;
-    }
-
-    private void startLine() {
-        TextFlow line = new TextFlow();
-        line.setLineSpacing(LINE_SPACING);
-        line.setMinHeight(lineHeight());
-        output.getChildren().add(line);
-        lastLine = line;
-    }
-
-    /** One line's height: what a flow holding one character of the output's font measures. */
-    private double lineHeight() {
-        if (lineHeight < 0) {
-            Text probe = new Text("X");
-            probe.setFont(OUTPUT_FONT);
-            TextFlow flow = new TextFlow(probe);
-            flow.setLineSpacing(LINE_SPACING);
-            lineHeight = flow.prefHeight(-1);
-        }
-        return lineHeight;
-    }
-
-    private static Text generatedAt(MouseEvent e) {
-        Node n = e.getPickResult().getIntersectedNode();
-        return n instanceof Text t && t.getUserData() instanceof GeneratedByte ? t : null;
-    }
-
-    private void select(Text t) {
-        if (t == null || t == selected) return;
-        if (selected != null) selected.setUnderline(false);
-        selected = t;
-        t.setUnderline(true);
-        showAlternatives((GeneratedByte) t.getUserData());
+    /** Highlights a generated character and shows its byte's alternatives (null: keeps what is shown). */
+    private void select(PlaygroundOutput.Hit hit) {
+        PlaygroundOutput.Hit before = text.highlighted();
+        if (hit == null || before != null && before.span().equals(hit.span()) && before.line() == hit.line()) return;
+        text.highlight(hit);
+        showAlternatives(hit.span().source());
     }
 
     /** Shows the model's top alternatives at one generated byte (null clears the panel). */
@@ -375,16 +288,18 @@ public final class PlaygroundView implements PageView {
         return alternatives;
     }
 
+    /** The output (for tests). */
+    PlaygroundOutput output() {
+        return text;
+    }
+
     /** Every text node of the output, line after line (for tests). */
     List<Text> outputTexts() {
-        List<Text> all = new ArrayList<>();
-        for (Node line : output.getChildren())
-            for (Node n : ((TextFlow) line).getChildren()) all.add((Text) n);
-        return all;
+        return text.texts();
     }
 
     /** The output's lines, one flow each (for tests). */
     List<TextFlow> outputLines() {
-        return output.getChildren().stream().map(n -> (TextFlow) n).toList();
+        return text.flows();
     }
 }

@@ -95,22 +95,32 @@ class PlaygroundViewTest {
         Label stats = FxTesting.find(robot, "#statsLabel", Label.class);
         assertTrue(stats.getText().contains("bytes/s"), stats.getText());
 
-        // hover data: every drawn character knows the distribution behind it
-        for (Text t : generatedNodes()) assertInstanceOf(GeneratedByte.class, t.getUserData());
-        Text some = generatedNodes().get(3);
-        robot.moveTo(some);
+        // a node per run of characters, not per character
+        assertTrue(generatedNodes().size() < expected.length() / 4, generatedNodes().size() + " nodes");
+        // hover data: every drawn character knows the byte behind it, in order
+        List<PlaygroundOutput.Hit> spans = FxTesting.onFx(() -> view.output().spans());
+        assertEquals(vm.generated().stream().filter(g -> !g.text().isEmpty() && !g.text().equals("\n")).toList(),
+                spans.stream().map(h -> h.span().source()).toList());
+        for (PlaygroundOutput.Hit h : spans)
+            assertEquals(h.span().source().text(), lineText(h.line()).substring(h.span().start(), h.span().end()));
+        PlaygroundOutput.Hit some = spans.get(3);
+        robot.moveTo(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(some)));
         waitUntil("alternatives", () -> view.alternativesChart().barCount() >= PlaygroundViewModel.ALTERNATIVES);
-        GeneratedByte b = (GeneratedByte) some.getUserData();
+        GeneratedByte b = some.span().source();
         Label title = FxTesting.find(robot, "#alternativesTitle", Label.class);
         assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
         assertEquals(1, view.alternativesChart().getChildren().stream()
                 .filter(n -> n.getStyleClass().contains("inspector-bar-highlight")).count(), "the chosen byte");
+        // the character is highlighted: a shape behind the text, over the character
+        assertSame(some.line(), FxTesting.onFx(() -> view.output().highlightShape().getParent()));
+        assertTrue(FxTesting.onFx(() -> view.output().highlightShape().getBoundsInParent()
+                .contains(some.line().screenToLocal(PlaygroundOutput.screenCentre(some)))));
         snapshot(scene, "playground.png");
 
         // a click pins a character: moving over others no longer changes the panel
-        robot.clickOn(some);
+        robot.clickOn(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(some)));
         waitUntil("pinned", () -> title.getText().startsWith("Pinned"));
-        robot.moveTo(generatedNodes().get(10));
+        robot.moveTo(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(spans.get(10))));
         assertTrue(title.getText().contains("Byte #" + b.index()), title.getText());
         InspectorViewTest.compact(robot, scene);
         snapshot(scene, "playground-compact.png");
@@ -127,8 +137,10 @@ class PlaygroundViewTest {
         GeneratedByte x = new GeneratedByte(2, 'x', "x", d, 0f);
         robot.interact(() -> view.viewModel().generated().addAll(lead, cont, x));
         List<Text> nodes = generatedNodes();
-        assertEquals(List.of("é", "x"), nodes.stream().map(Text::getText).toList());
-        assertSame(cont, nodes.get(0).getUserData());
+        assertEquals(List.of("éx"), nodes.stream().map(Text::getText).toList(), "one delivery, one node");
+        List<PlaygroundOutput.Span> spans = view.output().spans().stream().map(PlaygroundOutput.Hit::span).toList();
+        assertEquals(List.of(new PlaygroundOutput.Span(0, 1, cont), new PlaygroundOutput.Span(1, 2, x)), spans,
+                "the character belongs to the byte that completed it");
         robot.interact(() -> view.showAlternatives(cont));
         assertEquals(PlaygroundViewModel.ALTERNATIVES, view.alternativesChart().barCount());
     }
@@ -145,11 +157,11 @@ class PlaygroundViewTest {
         List<TextFlow> lines = view.outputLines();
         assertEquals(3, lines.size(), "a line, a blank line, a line");
         waitUntil("laid out", () -> lines.get(2).getHeight() > 0 && !view.outputLines().get(0).getParent().isNeedsLayout());
-        assertEquals(List.of("a", "b", "\n"), texts(lines.get(0)), "no prompt, then the bytes");
+        assertEquals(List.of("ab", "\n"), texts(lines.get(0)), "no prompt, then the bytes: a node per line");
         assertEquals(List.of("\n"), texts(lines.get(1)));
-        assertEquals(List.of("c", "d"), texts(lines.get(2)));
+        assertEquals(List.of("cd"), texts(lines.get(2)));
         assertEquals(text, String.join("", generatedNodes().stream().map(Text::getText).toList()));
-        Text newline = (Text) lines.get(0).getChildren().get(2);
+        Text newline = (Text) lines.get(0).getChildren().get(1);
         assertSame(bytes.get(2), newline.getUserData(), "a newline keeps its byte");
         assertFalse(newline.isManaged() || newline.isVisible(), "but is not laid out in its line");
         // a blank line is as tall as a line of text, as in one flow
@@ -163,7 +175,7 @@ class PlaygroundViewTest {
             for (int i = 0; i < 3; i++) dirty[i] = lines.get(i).isNeedsLayout();
         });
         assertArrayEquals(new boolean[] {false, false, true}, dirty);
-        assertEquals(List.of("c", "d", "e"), texts(view.outputLines().get(2)));
+        assertEquals(List.of("cd", "e"), texts(view.outputLines().get(2)), "a node per delivery and line");
     }
 
     @Test
@@ -184,7 +196,48 @@ class PlaygroundViewTest {
     }
 
     private static List<String> texts(TextFlow line) {
-        return line.getChildren().stream().map(n -> ((Text) n).getText()).toList();
+        return line.getChildren().stream().filter(n -> n instanceof Text).map(n -> ((Text) n).getText()).toList();
+    }
+
+    /** The text a line lays out (its newline node is outside the layout). */
+    private static String lineText(TextFlow line) {
+        return String.join("", line.getChildren().stream().filter(n -> n instanceof Text && n.isManaged())
+                .map(n -> ((Text) n).getText()).toList());
+    }
+
+    @Test
+    void hoveringTheKthCharacterOfANodeShowsTheKthCharactersByte(FxRobot robot) {
+        // "café ok" in one delivery: one node; é is 0xC3 0xA9 and belongs to the byte that completed it
+        float[] d = new float[256];
+        d['c'] = 1f;
+        int[] values = {'c', 'a', 'f', 0xC3, 0xA9, ' ', 'o', 'k'};
+        String[] texts = {"c", "a", "f", "", "é", " ", "o", "k"};
+        List<GeneratedByte> bytes = new java.util.ArrayList<>();
+        for (int i = 0; i < values.length; i++) bytes.add(new GeneratedByte(i, values[i], texts[i], d, 0.5f));
+        robot.interact(() -> view.viewModel().generated().addAll(bytes));
+        List<Text> nodes = generatedNodes();
+        assertEquals(List.of("café ok"), nodes.stream().map(Text::getText).toList());
+        TextFlow line = (TextFlow) nodes.get(0).getParent();
+        waitUntil("laid out", () -> line.getWidth() > 0 && !line.isNeedsLayout());
+        Label title = FxTesting.find(robot, "#alternativesTitle", Label.class);
+        // character k of the node (c0 a1 f2 é3 space4 o5 k6), and the byte behind it
+        int[][] cases = {{0, 0}, {3, 4}, {2, 2}, {6, 7}, {4, 5}, {5, 6}, {1, 1}};
+        for (int[] c : cases) {
+            int k = c[0];
+            javafx.geometry.Point2D at = FxTesting.onFx(() -> {
+                javafx.geometry.Bounds box = new javafx.scene.shape.Path(line.rangeShape(k, k + 1)).getLayoutBounds();
+                return line.localToScreen(box.getCenterX(), box.getCenterY());
+            });
+            robot.moveTo(at);
+            waitUntil("byte #" + c[1] + " under character " + k, () -> title.getText().contains("Byte #" + c[1] + ":"));
+            assertSame(bytes.get(c[1]), FxTesting.onFx(() -> view.output().highlighted().span().source()));
+        }
+        // a click on the last hovered character (a) pins it; a click on it again unpins
+        PlaygroundOutput.Hit a = FxTesting.onFx(() -> view.output().highlighted());
+        robot.clickOn(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(a)));
+        waitUntil("pinned", () -> title.getText().startsWith("Pinned") && title.getText().contains("Byte #1:"));
+        robot.clickOn(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(a)));
+        waitUntil("unpinned", () -> !title.getText().startsWith("Pinned"));
     }
 
     @Test
