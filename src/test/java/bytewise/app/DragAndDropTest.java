@@ -1,7 +1,6 @@
 package bytewise.app;
 
 import bytewise.TestData;
-import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -15,16 +14,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
+import static bytewise.app.StudioUnderTest.fx;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -36,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class DragAndDropTest {
     @TempDir
     Path tmp;
-    private String before;
+    private StudioUnderTest studio;
     private StudioApp app;
     private Label handle;
     private volatile List<File> dragged = List.of();
@@ -46,14 +43,8 @@ class DragAndDropTest {
 
     @BeforeEach
     void start() throws Exception {
-        before = System.getProperty("bytewise.workspace");
-        System.setProperty("bytewise.workspace", tmp.resolve("ws").toString());
-        Path data = Files.write(tmp.resolve("first.txt"), TestData.prose(20_000, 1));
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupApplication(StudioApp.class, data.toString());
-        app = StudioApp.last();
-        assertNotNull(app, "the studio did not start");
-        waitUntil("the first file is loaded", () -> app.session().corpus.get() != null);
+        studio = StudioUnderTest.start(tmp.resolve("ws"), Files.write(tmp.resolve("first.txt"), TestData.prose(20_000, 1)));
+        app = studio.app;
         handle = fx(() -> {
             // the drag source, as a file manager would be one: a label in the studio's sidebar whose drag carries
             // `dragged` as files (Monocle keeps a pressed mouse's events in the window it was pressed in, so a drag
@@ -78,23 +69,7 @@ class DragAndDropTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        Platform.runLater(() -> MainView.applyTheme(MainViewModel.LIGHT));
-        WaitForAsyncUtils.waitForFxEvents();
-        if (before == null) System.clearProperty("bytewise.workspace");
-        else System.setProperty("bytewise.workspace", before);
-    }
-
-    private static <T> T fx(Callable<T> c) {
-        return FxTesting.onFx(c);
-    }
-
-    private void waitUntil(String what, Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> fx(condition));
-        } catch (Exception e) {
-            fail("timed out waiting until " + what + " (status: " + fx(() -> app.session().message.get()) + ")");
-        }
+        if (studio != null) studio.close();
     }
 
     /** Drags {@code files} (none: a text) from the sidebar and drops them on {@code target}'s centre. */
@@ -119,7 +94,7 @@ class DragAndDropTest {
         Path file = Files.write(tmp.resolve("dropped.txt"), TestData.prose(12_000, 2));
         // on the Training page: the window's own handler (MainView) takes it and shows the Dataset page
         dragOnto(List.of(file.toFile()), fx(() -> app.stage().getScene().lookup("#lrCanvas")));
-        waitUntil("the dropped file is the dataset", () -> session.corpus.get() != null
+        studio.waitUntil("the dropped file is the dataset", () -> session.corpus.get() != null
                 && session.corpus.get().name().equals("dropped.txt"));
         assertEquals(1, drops, "one drop delivered");
         assertEquals(Page.DATASET, fx(session.page::get));
@@ -130,7 +105,7 @@ class DragAndDropTest {
         Files.write(folder.resolve("one.txt"), TestData.prose(6_000, 3));
         Files.write(folder.resolve("two.md"), TestData.prose(6_000, 4));
         dragOnto(List.of(folder.toFile()), fx(() -> app.stage().getScene().lookup("#preview")));
-        waitUntil("the dropped folder is the dataset", () -> session.corpus.get().documents().size() == 2);
+        studio.waitUntil("the dropped folder is the dataset", () -> session.corpus.get().documents().size() == 2);
         assertEquals(2, drops);
         assertEquals(List.of("essays/one.txt", "essays/two.md"), fx(() -> session.corpus.get().documents().stream()
                 .map(d -> d.name()).toList()));

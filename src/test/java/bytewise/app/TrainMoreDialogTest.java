@@ -5,7 +5,6 @@ import bytewise.io.Presets;
 import bytewise.io.RunFolder;
 import bytewise.train.Preset;
 import bytewise.train.TrainConfig;
-import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
@@ -20,15 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
+import static bytewise.app.StudioUnderTest.fx;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -39,48 +36,19 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainMoreDialogTest {
     @TempDir
     Path tmp;
-    private String before;
+    private StudioUnderTest studio;
     private StudioApp app;
     private final FxRobot robot = new FxRobot();
 
     @BeforeEach
     void start() throws Exception {
-        before = System.getProperty("bytewise.workspace");
-        System.setProperty("bytewise.workspace", tmp.resolve("ws").toString());
-        Path data = tmp.resolve("essays.txt");
-        Files.write(data, TestData.prose(30_000, 8));
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupApplication(StudioApp.class, data.toString());
-        app = StudioApp.last();
-        assertNotNull(app, "the studio did not start");
-        waitUntil("the dataset is loaded", () -> app.session().corpus.get() != null);
+        studio = StudioUnderTest.start(tmp.resolve("ws"), Files.write(tmp.resolve("essays.txt"), TestData.prose(30_000, 8)));
+        app = studio.app;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) {
-            fx(() -> {
-                app.context().training.stop();
-                return null;
-            });
-            FxToolkit.cleanupApplication(app);
-        }
-        Platform.runLater(() -> MainView.applyTheme(MainViewModel.LIGHT));
-        WaitForAsyncUtils.waitForFxEvents();
-        if (before == null) System.clearProperty("bytewise.workspace");
-        else System.setProperty("bytewise.workspace", before);
-    }
-
-    private static <T> T fx(Callable<T> c) {
-        return FxTesting.onFx(c);
-    }
-
-    private void waitUntil(String what, Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> fx(condition));
-        } catch (Exception e) {
-            fail("timed out waiting until " + what + " (status: " + fx(() -> app.session().message.get()) + ")");
-        }
+        if (studio != null) studio.close();
     }
 
     private DialogPane dialog() {
@@ -104,12 +72,12 @@ class TrainMoreDialogTest {
             training.train();
             return null;
         });
-        waitUntil("the first run completes", () -> training.state().get() == RunState.COMPLETED);
+        studio.waitUntil("the first run completes", () -> training.state().get() == RunState.COMPLETED);
         Path folder = fx(training.runFolder()::get);
 
         // Run ▸ Train more steps… by its shortcut (Ctrl+Shift+M)
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.M).release(KeyCode.M, KeyCode.SHIFT, KeyCode.CONTROL);
-        waitUntil("the dialog opens", () -> dialog() != null);
+        studio.waitUntil("the dialog opens", () -> dialog() != null);
         DialogPane pane = dialog();
         assertTrue(fx(pane::getHeaderText).contains("at step 6"), fx(pane::getHeaderText));
         RadioButton extend = fx(() -> (RadioButton) pane.lookup("#train-more-extend"));
@@ -129,7 +97,7 @@ class TrainMoreDialogTest {
                 Path.of("target", "screens", "studio-train-more-dialog.png").toFile());
         robot.clickOn((Node) fx(() -> pane.lookupButton(ButtonType.OK)));
 
-        waitUntil("the run goes on to step 12", () -> training.state().get() == RunState.COMPLETED
+        studio.waitUntil("the run goes on to step 12", () -> training.state().get() == RunState.COMPLETED
                 && session.runStep.get() == 12);
         assertNull(dialog(), "the dialog closed");
         assertEquals(Page.TRAINING, fx(session.page::get));
