@@ -279,19 +279,19 @@ public final class Decoder {
     private void rows(float[] out, int outStride, PanelMatrix w, int bOff, float[] in, int inStride, int inC, int outC,
                       int n, boolean acc, float[] gelu, boolean split) {
         float[] bias = bOff < 0 ? null : p;
-        int y0 = 0, y1 = outStride, x0 = 0, x1 = inStride;
+        // row r's output starts at r * outStride and its input at r * inStride
         if (!split || (long) n * inC * outC < PARALLEL_MIN) {
-            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, 0, w.panels(), tail[0]);
+            w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, 0, w.panels(), tail[0]);
             if (gelu != null) Kernels.geluForward(gelu, 0, out, 0, 0, n * outStride);
             return;
         }
         // One chunk per worker: a mat-vec takes a few microseconds, and finer chunks cost more in
         // cross-core claiming than they gain in balance.
         pool.forChunks(w.panels(), pool.size(), (p0, p1, wk) -> {
-            w.multiply(out, y0, y1, bias, bOff, in, x0, x1, n, acc, p0, p1, tail[wk]);
+            w.multiply(out, 0, outStride, bias, bOff, in, 0, inStride, n, acc, p0, p1, tail[wk]);
             if (gelu != null) {
                 int o0 = p0 * PanelMatrix.PW, o1 = Math.min(p1 * PanelMatrix.PW, outC);
-                for (int r = 0; r < n; r++) Kernels.geluForward(gelu, 0, out, 0, y0 + r * outStride + o0, y0 + r * outStride + o1);
+                for (int r = 0; r < n; r++) Kernels.geluForward(gelu, 0, out, 0, r * outStride + o0, r * outStride + o1);
             }
         });
     }
