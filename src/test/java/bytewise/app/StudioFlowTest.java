@@ -4,7 +4,6 @@ import bytewise.io.Workspace;
 import bytewise.TestData;
 import bytewise.data.Corpus;
 import bytewise.io.Checkpoint;
-import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -27,7 +26,6 @@ import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,21 +40,18 @@ class StudioFlowTest {
     @TempDir
     static Path tmp;
     static Path data;
+    static StudioUnderTest studio;
     static StudioApp app;
     static Session session;
     static final FxRobot robot = new FxRobot();
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("bytewise.workspace", tmp.resolve("workspace").toString());
         data = tmp.resolve("essays.txt");
         Files.write(data, TestData.prose(60_000, 7));
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupApplication(StudioApp.class, data.toString());
-        app = StudioApp.last();
-        assertNotNull(app, "the studio did not start");
+        studio = StudioUnderTest.start(tmp.resolve("workspace"), data);
+        app = studio.app;
         session = app.session();
-        waitUntil("the dataset is loaded", () -> session.corpus.get() != null);
         FxToolkit.setupStage(s -> {
             s.setWidth(1280);
             s.setHeight(800);
@@ -66,27 +61,15 @@ class StudioFlowTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            fx(() -> {
-                app.context().training.stop();
-                return null;
-            });
-            FxToolkit.cleanupApplication(app);
-        }
-        Platform.runLater(() -> MainView.applyTheme(MainViewModel.LIGHT));
-        WaitForAsyncUtils.waitForFxEvents();
+        if (studio != null) studio.close();
     }
 
     static <T> T fx(Callable<T> c) {
-        return FxTesting.onFx(c);
+        return StudioUnderTest.fx(c);
     }
 
     static void waitUntil(String what, Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> fx(condition));
-        } catch (Exception e) {
-            fail("timed out waiting until " + what + " (status: " + fx(() -> session == null ? "" : session.message.get()) + ")");
-        }
+        studio.waitUntil(what, condition);
     }
 
     static <T extends Node> T node(String query) {
