@@ -37,6 +37,11 @@ public final class Gemm {
     public static final int MR = tileRows(Integer.getInteger("bytewise.gemm.rows", VECTOR_REGISTERS >= 32 ? 6 : 4));
     public static final int NR = 2 * L;
     public static final int KC = 256;
+    /**
+     * Tiles of A packed and reused together: MC_TILES × MR rows × KC floats, 64 KB with 4-row
+     * tiles, so the block stays in a 512 KB L2 beside B's panels.
+     */
+    static final int MC_TILES = Integer.getInteger("bytewise.gemm.mc", 16);
 
     private static int tileRows(int rows) {
         if (rows != 4 && rows != 6) throw new IllegalArgumentException("bytewise.gemm.rows must be 4 or 6, not " + rows);
@@ -99,27 +104,35 @@ public final class Gemm {
                                   float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
         int tiles = (m1 - m0 + MR - 1) / MR;
-        float[] ap = ws.aFor(tiles);
+        float[] ap = ws.aFor(Math.min(tiles, MC_TILES));
         int panels = panels(n), npad = roundUp(n, NR);
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kb = Math.min(KC, k - k0);
-            for (int t = 0; t < tiles; t++) {
-                int i0 = m0 + t * MR;
-                packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap, t * MR * kb);
-            }
-            // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile (in L2)
-            for (int p = 0; p < panels; p++) {
-                int n0 = p * NR;
-                int nr = Math.min(NR, n - n0);
-                int bo = k0 * npad + p * kb * NR;
-                for (int t = 0; t < tiles; t++) {
+        // Rows in blocks of MC_TILES tiles; for each block, every KC slice of k in order (so each
+        // C element sums its k in the same order as without blocks). The block's A slice is packed
+        // once and stays in L2 while every B panel passes over it, and its C rows stay in L2 across
+        // the slices: with the whole chunk at once (2,048 rows), A was 2 MB and C up to 3 MB.
+        for (int tb = 0; tb < tiles; tb += MC_TILES) {
+            int te = Math.min(tiles, tb + MC_TILES);
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kb = Math.min(KC, k - k0);
+                for (int t = tb; t < te; t++) {
                     int i0 = m0 + t * MR;
-                    int mr = Math.min(MR, m1 - i0);
-                    int cAt = cOff + i0 * ldc + n0;
-                    if (mr == MR && nr == NR) {
-                        kernel(kb, ap, t * MR * kb, bp, bo, c, cAt, ldc);
-                    } else {
-                        edge(kb, ap, t * MR * kb, bp, bo, c, cAt, ldc, mr, nr, ws.tile);
+                    packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap, (t - tb) * MR * kb);
+                }
+                // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile of the block
+                for (int p = 0; p < panels; p++) {
+                    int n0 = p * NR;
+                    int nr = Math.min(NR, n - n0);
+                    int bo = k0 * npad + p * kb * NR;
+                    for (int t = tb; t < te; t++) {
+                        int i0 = m0 + t * MR;
+                        int mr = Math.min(MR, m1 - i0);
+                        int cAt = cOff + i0 * ldc + n0;
+                        int ao = (t - tb) * MR * kb;
+                        if (mr == MR && nr == NR) {
+                            kernel(kb, ap, ao, bp, bo, c, cAt, ldc);
+                        } else {
+                            edge(kb, ap, ao, bp, bo, c, cAt, ldc, mr, nr, ws.tile);
+                        }
                     }
                 }
             }

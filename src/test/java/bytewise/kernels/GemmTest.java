@@ -196,6 +196,28 @@ class GemmTest {
         }
     }
 
+    /**
+     * One worker's rows cut into several packed blocks of {@link Gemm#MC_TILES} tiles, the last one
+     * partial, each block going through every KC slice of k: against the reference, and the same
+     * bits from one thread as from two and three (whose chunks hold fewer rows than a block).
+     */
+    @Test
+    void rowsSpanningSeveralPackedBlocksAndSlicesOfK() {
+        int blockRows = Gemm.MC_TILES * Gemm.MR;
+        int[][] shapes = {{2 * blockRows + 7, 40, 600}, {3 * blockRows + Gemm.MR + 1, 33, 300}};
+        for (Pattern pattern : Pattern.values()) {
+            for (int[] s : shapes) {
+                Problem p = new Problem(pattern, s[0], s[1], s[2], 11 + s[0]);
+                float[] ref = p.reference();
+                float[] single = p.gemm(), c2 = p.matMul(mm2), c3 = p.matMul(mm3);
+                p.check("Gemm.gemm over several row blocks", ref, single);
+                assertArrayEquals(single, p.matMul(mm1), "Gemm and MatMul with 1 worker agree: " + p);
+                assertArrayEquals(single, c2, "1 vs 2 threads must be bit-identical: " + p);
+                assertArrayEquals(single, c3, "1 vs 3 threads must be bit-identical: " + p);
+            }
+        }
+    }
+
     /** A row range [m0, m1) that does not start on a tile boundary updates exactly those rows. */
     @Test
     void rowRangeNotOnTileBoundary() {
