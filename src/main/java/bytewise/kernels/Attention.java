@@ -34,7 +34,7 @@ public final class Attention {
     /** Floats of scratch one worker needs for {@link #forward} and {@link #backward} at this shape. */
     public static int scratchSize(int T, int C, int nh) {
         int hs = C / nh, tp = Gemm.roundUp(T, L), hp = Gemm.roundUp(hs, L);
-        int forward = hs * tp + T * hp + rowRoom(T) + hp;
+        int forward = hs * tp + T * hp + ROWS * (rowRoom(T) + hp);
         int backward = hs * tp + 6 * T * hp + T * tp + tp + L;
         return Math.max(forward, backward);
     }
@@ -48,13 +48,26 @@ public final class Attention {
                                int T, int C, int nh, int p0, int p1, float[] scratch) {
         int hs = C / nh, C3 = 3 * C, tp = Gemm.roundUp(T, L), hp = Gemm.roundUp(hs, L);
         float scale = (float) (1.0 / Math.sqrt(hs));
-        int kt = 0, vs = kt + hs * tp, row = vs + T * hp, orow = row + rowRoom(T);
+        int rr = rowRoom(T), kt = 0, vs = kt + hs * tp, row = vs + T * hp, orow = row + ROWS * rr;
         for (int p = p0; p < p1; p++) {
             int b = p / nh, h = p % nh;
             int base = qkvOff + b * T * C3 + h * hs;
             transpose(qkv, base + C, C3, T, hs, scratch, kt, tp);
             gatherRows(qkv, base + 2 * C, C3, T, hs, scratch, vs, hp);
-            for (int t = 0; t < T; t++) {
+            int t = 0;
+            // four query rows at a time share every load of the keys and values
+            for (; t + ROWS <= T; t += ROWS) {
+                scoresFour(qkv, base + t * C3, C3, scratch, kt, tp, hs, Gemm.roundUp(t + ROWS, L), scale, scratch, row, rr);
+                for (int i = 0; i < ROWS; i++) {
+                    softmaxRow(scratch, row + i * rr, t + i + 1);
+                    System.arraycopy(scratch, row + i * rr, att, attOff + (p * T + t + i) * T, t + i + 1);
+                }
+                weightedFour(scratch, row, rr, t + 1, scratch, vs, hp, scratch, orow, hp);
+                for (int i = 0; i < ROWS; i++) {
+                    System.arraycopy(scratch, orow + i * hp, out, outOff + (b * T + t + i) * C + h * hs, hs);
+                }
+            }
+            for (; t < T; t++) {
                 int n = t + 1;
                 scores(qkv, base + t * C3, scratch, kt, tp, hs, n, scale, scratch, row);
                 softmaxRow(scratch, row, n);
@@ -84,30 +97,43 @@ public final class Attention {
             gatherRows(qkv, base, C3, T, hs, scratch, qs, hp);
             gatherRows(qkv, base + C, C3, T, hs, scratch, ks, hp);
             gatherRows(dout, doutOff + b * T * C + h * hs, C, T, hs, scratch, dys, hp);
-            for (int t = 0; t < T; t++) {
-                int n = t + 1, nb = Gemm.roundUp(n, L);
-                // the row's probabilities, zero past the causal end
-                System.arraycopy(att, a0 + t * T, scratch, prow, n);
-                java.util.Arrays.fill(scratch, prow + n, prow + nb, 0f);
-                // ∂att[t2] = dy·v[t2]; then through the softmax: ∂s[t2] = p[t2]·(∂att[t2] − Σ p·∂att)·scale
-                int dr = dpre + t * tp;
-                scores(scratch, dys + t * hp, scratch, vt, tp, hs, n, 1f, scratch, dr);
-                softmaxBackward(scratch, prow, scratch, dr, nb, scale, scratch, red);
+            int t = 0;
+            for (; t + ROWS <= T; t += ROWS) {
+                // ∂att[t2] = dy·v[t2], four rows at a time
+                scoresFour(scratch, dys + t * hp, hp, scratch, vt, tp, hs, Gemm.roundUp(t + ROWS, L), 1f, scratch, dpre + t * tp, tp);
+                for (int i = 0; i < ROWS; i++) softmaxBackwardRow(att, a0, T, t + i, scratch, prow, dpre + (t + i) * tp, scale, red);
                 // ∂q[t] = Σ_t2 ∂s[t2]·k[t2]
+                weightedFour(scratch, dpre + t * tp, tp, t + 1, scratch, ks, hp, scratch, dq + t * hp, hp);
+            }
+            for (; t < T; t++) {
+                int n = t + 1, dr = dpre + t * tp;
+                scores(scratch, dys + t * hp, scratch, vt, tp, hs, n, 1f, scratch, dr);
+                softmaxBackwardRow(att, a0, T, t, scratch, prow, dr, scale, red);
                 weightedRows(scratch, dr, n, scratch, ks, hp, scratch, dq + t * hp);
             }
             // ∂k[t2] = Σ_{t ≥ t2} ∂s[t, t2]·q[t],  ∂v[t2] = Σ_{t ≥ t2} p[t, t2]·dy[t]
-            for (int t2 = 0; t2 < T; t2++) {
-                columnRows(scratch, dpre + t2, tp, t2, T, scratch, qs, hp, scratch, dk + t2 * hp);
-                columnRows(att, a0 + t2, T, t2, T, scratch, dys, hp, scratch, dv + t2 * hp);
-            }
+            causalColumnsTimesRows(scratch, dpre, tp, T, scratch, qs, hp, scratch, dk);
+            causalColumnsTimesRows(att, a0, T, T, scratch, dys, hp, scratch, dv);
             int db = dqkvOff + b * T * C3 + h * hs;
-            for (int t = 0; t < T; t++) {
-                Vec.addInPlace(dqkv, db + t * C3, scratch, dq + t * hp, hs);
-                Vec.addInPlace(dqkv, db + t * C3 + C, scratch, dk + t * hp, hs);
-                Vec.addInPlace(dqkv, db + t * C3 + 2 * C, scratch, dv + t * hp, hs);
+            for (int r = 0; r < T; r++) {
+                Vec.addInPlace(dqkv, db + r * C3, scratch, dq + r * hp, hs);
+                Vec.addInPlace(dqkv, db + r * C3 + C, scratch, dk + r * hp, hs);
+                Vec.addInPlace(dqkv, db + r * C3 + 2 * C, scratch, dv + r * hp, hs);
             }
         }
+    }
+
+    /**
+     * Row t of ∂att (at scratch[dr ..], t + 1 causal entries) through the softmax, in place:
+     * ∂s[t2] = p[t2]·(∂att[t2] − Σ p·∂att)·scale, zero past the causal end up to a whole vector.
+     */
+    private static void softmaxBackwardRow(float[] att, int a0, int T, int t, float[] scratch, int prow, int dr,
+                                           float scale, int red) {
+        int n = t + 1, nb = Gemm.roundUp(n, L);
+        // the row's probabilities, zero past the causal end
+        System.arraycopy(att, a0 + t * T, scratch, prow, n);
+        java.util.Arrays.fill(scratch, prow + n, prow + nb, 0f);
+        softmaxBackward(scratch, prow, scratch, dr, nb, scale, scratch, red);
     }
 
     /** n rounded up to whole vectors: the padded stride of cached keys (positions) and values (head size). */
@@ -258,15 +284,256 @@ public final class Attention {
         }
     }
 
-    /** out[c] = Σ_{t in [t0, T)} w[wo + t·ws] · rows[ro + t·ld + c]: a column of w against rows. */
-    private static void columnRows(float[] w, int wo, int ws, int t0, int T, float[] rows, int ro, int ld,
-                                   float[] out, int oo) {
-        for (int c = 0; c < ld; c += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int t = t0, r = ro + t0 * ld + c; t < T; t++, r += ld) {
-                acc = FloatVector.broadcast(S, w[wo + t * ws]).fma(FloatVector.fromArray(S, rows, r), acc);
+    /** Query rows a tile of {@link #scoresFour} and {@link #weightedFour} takes at once. */
+    private static final int ROWS = 4;
+
+    /**
+     * {@link #scores} for four rows of x at once (row i at xo + i·xs, its scores at oo + i·os), over
+     * positions [0, end) in whole vectors: a tile of four rows × two vectors of positions, eight
+     * independent fma chains sharing each load of M. Each score sums its d in the same order as
+     * {@link #scores}, so the bits are the same.
+     */
+    private static void scoresFour(float[] x, int xo, int xs, float[] mt, int mo, int ld, int hs, int end, float scale,
+                                   float[] out, int oo, int os) {
+        int j = 0;
+        for (; j + 2 * L <= end; j += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            for (int d = 0, m = mo + j; d < hs; d++, m += ld) {
+                FloatVector m0 = FloatVector.fromArray(S, mt, m), m1 = FloatVector.fromArray(S, mt, m + L);
+                FloatVector a = FloatVector.broadcast(S, x[xo + d]);
+                c00 = a.fma(m0, c00);
+                c01 = a.fma(m1, c01);
+                a = FloatVector.broadcast(S, x[xo + xs + d]);
+                c10 = a.fma(m0, c10);
+                c11 = a.fma(m1, c11);
+                a = FloatVector.broadcast(S, x[xo + 2 * xs + d]);
+                c20 = a.fma(m0, c20);
+                c21 = a.fma(m1, c21);
+                a = FloatVector.broadcast(S, x[xo + 3 * xs + d]);
+                c30 = a.fma(m0, c30);
+                c31 = a.fma(m1, c31);
             }
-            acc.intoArray(out, oo + c);
+            int o = oo + j;
+            c00.mul(scale).intoArray(out, o);
+            c01.mul(scale).intoArray(out, o + L);
+            c10.mul(scale).intoArray(out, o + os);
+            c11.mul(scale).intoArray(out, o + os + L);
+            c20.mul(scale).intoArray(out, o + 2 * os);
+            c21.mul(scale).intoArray(out, o + 2 * os + L);
+            c30.mul(scale).intoArray(out, o + 3 * os);
+            c31.mul(scale).intoArray(out, o + 3 * os + L);
         }
+        for (; j < end; j += L) {
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+            for (int d = 0, m = mo + j; d < hs; d++, m += ld) {
+                FloatVector m0 = FloatVector.fromArray(S, mt, m);
+                c0 = FloatVector.broadcast(S, x[xo + d]).fma(m0, c0);
+                c1 = FloatVector.broadcast(S, x[xo + xs + d]).fma(m0, c1);
+                c2 = FloatVector.broadcast(S, x[xo + 2 * xs + d]).fma(m0, c2);
+                c3 = FloatVector.broadcast(S, x[xo + 3 * xs + d]).fma(m0, c3);
+            }
+            int o = oo + j;
+            c0.mul(scale).intoArray(out, o);
+            c1.mul(scale).intoArray(out, o + os);
+            c2.mul(scale).intoArray(out, o + 2 * os);
+            c3.mul(scale).intoArray(out, o + 3 * os);
+        }
+    }
+
+    /**
+     * {@link #weightedRows} for four rows of w at once (row i at wo + i·ws, summing its first n + i
+     * entries, output at oo + i·os): four rows × two vectors of columns. Row i reads nothing past
+     * its own n + i entries, and each output sums its t in the same order as {@link #weightedRows}.
+     */
+    private static void weightedFour(float[] w, int wo, int ws, int n, float[] rows, int ro, int ld,
+                                     float[] out, int oo, int os) {
+        int w1 = wo + ws, w2 = wo + 2 * ws, w3 = wo + 3 * ws;
+        int c = 0;
+        for (; c + 2 * L <= ld; c += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            int r = ro + c;
+            for (int t = 0; t < n; t++, r += ld) {
+                FloatVector r0 = FloatVector.fromArray(S, rows, r), r1 = FloatVector.fromArray(S, rows, r + L);
+                FloatVector a = FloatVector.broadcast(S, w[wo + t]);
+                c00 = a.fma(r0, c00);
+                c01 = a.fma(r1, c01);
+                a = FloatVector.broadcast(S, w[w1 + t]);
+                c10 = a.fma(r0, c10);
+                c11 = a.fma(r1, c11);
+                a = FloatVector.broadcast(S, w[w2 + t]);
+                c20 = a.fma(r0, c20);
+                c21 = a.fma(r1, c21);
+                a = FloatVector.broadcast(S, w[w3 + t]);
+                c30 = a.fma(r0, c30);
+                c31 = a.fma(r1, c31);
+            }
+            // the causal edge: rows 1, 2 and 3 go one, two and three positions further
+            FloatVector r0 = FloatVector.fromArray(S, rows, r), r1 = FloatVector.fromArray(S, rows, r + L);
+            FloatVector a = FloatVector.broadcast(S, w[w1 + n]);
+            c10 = a.fma(r0, c10);
+            c11 = a.fma(r1, c11);
+            a = FloatVector.broadcast(S, w[w2 + n]);
+            c20 = a.fma(r0, c20);
+            c21 = a.fma(r1, c21);
+            a = FloatVector.broadcast(S, w[w3 + n]);
+            c30 = a.fma(r0, c30);
+            c31 = a.fma(r1, c31);
+            r += ld;
+            r0 = FloatVector.fromArray(S, rows, r);
+            r1 = FloatVector.fromArray(S, rows, r + L);
+            a = FloatVector.broadcast(S, w[w2 + n + 1]);
+            c20 = a.fma(r0, c20);
+            c21 = a.fma(r1, c21);
+            a = FloatVector.broadcast(S, w[w3 + n + 1]);
+            c30 = a.fma(r0, c30);
+            c31 = a.fma(r1, c31);
+            r += ld;
+            r0 = FloatVector.fromArray(S, rows, r);
+            r1 = FloatVector.fromArray(S, rows, r + L);
+            a = FloatVector.broadcast(S, w[w3 + n + 2]);
+            c30 = a.fma(r0, c30);
+            c31 = a.fma(r1, c31);
+            int o = oo + c;
+            c00.intoArray(out, o);
+            c01.intoArray(out, o + L);
+            c10.intoArray(out, o + os);
+            c11.intoArray(out, o + os + L);
+            c20.intoArray(out, o + 2 * os);
+            c21.intoArray(out, o + 2 * os + L);
+            c30.intoArray(out, o + 3 * os);
+            c31.intoArray(out, o + 3 * os + L);
+        }
+        for (; c < ld; c += L) {
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+            int r = ro + c;
+            for (int t = 0; t < n; t++, r += ld) {
+                FloatVector r0 = FloatVector.fromArray(S, rows, r);
+                c0 = FloatVector.broadcast(S, w[wo + t]).fma(r0, c0);
+                c1 = FloatVector.broadcast(S, w[w1 + t]).fma(r0, c1);
+                c2 = FloatVector.broadcast(S, w[w2 + t]).fma(r0, c2);
+                c3 = FloatVector.broadcast(S, w[w3 + t]).fma(r0, c3);
+            }
+            FloatVector r0 = FloatVector.fromArray(S, rows, r);
+            c1 = FloatVector.broadcast(S, w[w1 + n]).fma(r0, c1);
+            c2 = FloatVector.broadcast(S, w[w2 + n]).fma(r0, c2);
+            c3 = FloatVector.broadcast(S, w[w3 + n]).fma(r0, c3);
+            r0 = FloatVector.fromArray(S, rows, r + ld);
+            c2 = FloatVector.broadcast(S, w[w2 + n + 1]).fma(r0, c2);
+            c3 = FloatVector.broadcast(S, w[w3 + n + 1]).fma(r0, c3);
+            c3 = FloatVector.broadcast(S, w[w3 + n + 2]).fma(FloatVector.fromArray(S, rows, r + 2 * ld), c3);
+            int o = oo + c;
+            c0.intoArray(out, o);
+            c1.intoArray(out, o + os);
+            c2.intoArray(out, o + 2 * os);
+            c3.intoArray(out, o + 3 * os);
+        }
+    }
+
+    /**
+     * out[oo + t2·ld + c] = Σ_{t in [t2, T)} w[wo + t·ws + t2] · rows[ro + t·ld + c] for every t2 < T and
+     * c < ld: wᵀ·rows with w lower triangular, reading only w's causal part (t2 ≤ t).
+     *
+     * <p>Four columns of w by two vectors of c at a time: eight independent chains of fmas that share
+     * each row's loads (one column alone was a single chain, bound by the fma's latency, that reread
+     * w down a column for every vector of c). Each output still sums its t in increasing order from
+     * t2, so the bits do not depend on the tiling.
+     */
+    private static void causalColumnsTimesRows(float[] w, int wo, int ws, int T, float[] rows, int ro, int ld,
+                                               float[] out, int oo) {
+        int t2 = 0;
+        for (; t2 + 4 <= T; t2 += 4) {
+            int c = 0;
+            for (; c + 2 * L <= ld; c += 2 * L) fourColumnsTwoVectors(w, wo, ws, t2, T, rows, ro + c, ld, out, oo + c);
+            for (; c < ld; c += L) fourColumnsOneVector(w, wo, ws, t2, T, rows, ro + c, ld, out, oo + c);
+        }
+        for (; t2 < T; t2++) {
+            for (int c = 0; c < ld; c += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = t2, r = ro + t2 * ld + c; t < T; t++, r += ld) {
+                    acc = FloatVector.broadcast(S, w[wo + t * ws + t2]).fma(FloatVector.fromArray(S, rows, r), acc);
+                }
+                acc.intoArray(out, oo + t2 * ld + c);
+            }
+        }
+    }
+
+    /** w's entry (t, t2 + j) where it is causal, else 0: an exact zero added to a sum that has not started. */
+    private static float causal(float[] w, int wo, int ws, int t, int t2, int j) {
+        return t >= t2 + j ? w[wo + t * ws + t2 + j] : 0f;
+    }
+
+    private static void fourColumnsTwoVectors(float[] w, int wo, int ws, int t2, int T, float[] rows, int ro, int ld,
+                                              float[] out, int oo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        // the triangle's edge: row t2 + i reaches columns t2 .. t2 + i only
+        for (int t = t2; t < t2 + 3; t++) {
+            int r = ro + t * ld;
+            FloatVector r0 = FloatVector.fromArray(S, rows, r), r1 = FloatVector.fromArray(S, rows, r + L);
+            FloatVector a = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 0));
+            c00 = a.fma(r0, c00);
+            c01 = a.fma(r1, c01);
+            a = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 1));
+            c10 = a.fma(r0, c10);
+            c11 = a.fma(r1, c11);
+            a = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 2));
+            c20 = a.fma(r0, c20);
+            c21 = a.fma(r1, c21);
+        }
+        for (int t = t2 + 3, r = ro + t * ld, wr = wo + t * ws + t2; t < T; t++, r += ld, wr += ws) {
+            FloatVector r0 = FloatVector.fromArray(S, rows, r), r1 = FloatVector.fromArray(S, rows, r + L);
+            FloatVector a = FloatVector.broadcast(S, w[wr]);
+            c00 = a.fma(r0, c00);
+            c01 = a.fma(r1, c01);
+            a = FloatVector.broadcast(S, w[wr + 1]);
+            c10 = a.fma(r0, c10);
+            c11 = a.fma(r1, c11);
+            a = FloatVector.broadcast(S, w[wr + 2]);
+            c20 = a.fma(r0, c20);
+            c21 = a.fma(r1, c21);
+            a = FloatVector.broadcast(S, w[wr + 3]);
+            c30 = a.fma(r0, c30);
+            c31 = a.fma(r1, c31);
+        }
+        int o = oo + t2 * ld;
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+    }
+
+    private static void fourColumnsOneVector(float[] w, int wo, int ws, int t2, int T, float[] rows, int ro, int ld,
+                                             float[] out, int oo) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        for (int t = t2; t < t2 + 3; t++) {
+            FloatVector r0 = FloatVector.fromArray(S, rows, ro + t * ld);
+            c0 = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 0)).fma(r0, c0);
+            c1 = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 1)).fma(r0, c1);
+            c2 = FloatVector.broadcast(S, causal(w, wo, ws, t, t2, 2)).fma(r0, c2);
+        }
+        for (int t = t2 + 3, r = ro + t * ld, wr = wo + t * ws + t2; t < T; t++, r += ld, wr += ws) {
+            FloatVector r0 = FloatVector.fromArray(S, rows, r);
+            c0 = FloatVector.broadcast(S, w[wr]).fma(r0, c0);
+            c1 = FloatVector.broadcast(S, w[wr + 1]).fma(r0, c1);
+            c2 = FloatVector.broadcast(S, w[wr + 2]).fma(r0, c2);
+            c3 = FloatVector.broadcast(S, w[wr + 3]).fma(r0, c3);
+        }
+        int o = oo + t2 * ld;
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + ld);
+        c2.intoArray(out, o + 2 * ld);
+        c3.intoArray(out, o + 3 * ld);
     }
 }

@@ -47,8 +47,10 @@ class SamplingTest {
     @Test
     void aDecoderOnTwoWorkersGivesTheSameBitsAsOnOneThroughSlides() {
         // wide enough that the mat-vecs are split across the workers (d_model 100 also leaves a
-        // part-filled panel), with a shadow row after each slide
-        for (ModelConfig cfg : List.of(new ModelConfig(12, 128, 2, 4), new ModelConfig(10, 100, 2, 4))) {
+        // part-filled panel), with a shadow row after each slide; head size 9, and three heads
+        // that two workers share unevenly
+        for (ModelConfig cfg : List.of(new ModelConfig(12, 128, 2, 4), new ModelConfig(10, 100, 2, 4),
+                new ModelConfig(11, 36, 2, 4), new ModelConfig(10, 96, 2, 3))) {
             Gpt m = Gpt.initialize(cfg, 3);
             SplittableRandom r = new SplittableRandom(4);
             float[] p = m.params();
