@@ -254,7 +254,7 @@ public final class PlaygroundView implements PageView {
     /** Highlights a generated character and shows its byte's alternatives (null: keeps what is shown). */
     private void select(PlaygroundOutput.Hit hit) {
         PlaygroundOutput.Hit before = text.highlighted();
-        if (hit == null || before != null && before.span().equals(hit.span()) && before.line() == hit.line()) return;
+        if (hit == null || before != null && before.span().equals(hit.span()) && before.flow() == hit.flow()) return;
         text.highlight(hit);
         showAlternatives(hit.span().source());
     }
@@ -293,13 +293,13 @@ public final class PlaygroundView implements PageView {
         return text;
     }
 
-    /** Every text node of the output, line after line (for tests). */
+    /** Every text node of the output, flow after flow (for tests). */
     List<Text> outputTexts() {
         return text.texts();
     }
 
-    /** The output's lines, one flow each (for tests). */
-    List<TextFlow> outputLines() {
+    /** The output's flows, up to {@link PlaygroundOutput#LINES_PER_FLOW} lines each (for tests). */
+    List<TextFlow> outputFlows() {
         return text.flows();
     }
 }

@@ -102,7 +102,7 @@ class PlaygroundViewTest {
         assertEquals(vm.generated().stream().filter(g -> !g.text().isEmpty() && !g.text().equals("\n")).toList(),
                 spans.stream().map(h -> h.span().source()).toList());
         for (PlaygroundOutput.Hit h : spans)
-            assertEquals(h.span().source().text(), lineText(h.line()).substring(h.span().start(), h.span().end()));
+            assertEquals(h.span().source().text(), flowText(h.flow()).substring(h.span().start(), h.span().end()));
         PlaygroundOutput.Hit some = spans.get(3);
         robot.moveTo(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(some)));
         waitUntil("alternatives", () -> view.alternativesChart().barCount() >= PlaygroundViewModel.ALTERNATIVES);
@@ -112,9 +112,9 @@ class PlaygroundViewTest {
         assertEquals(1, view.alternativesChart().getChildren().stream()
                 .filter(n -> n.getStyleClass().contains("inspector-bar-highlight")).count(), "the chosen byte");
         // the character is highlighted: a shape behind the text, over the character
-        assertSame(some.line(), FxTesting.onFx(() -> view.output().highlightShape().getParent()));
+        assertSame(some.flow(), FxTesting.onFx(() -> view.output().highlightShape().getParent()));
         assertTrue(FxTesting.onFx(() -> view.output().highlightShape().getBoundsInParent()
-                .contains(some.line().screenToLocal(PlaygroundOutput.screenCentre(some)))));
+                .contains(some.flow().screenToLocal(PlaygroundOutput.screenCentre(some)))));
         snapshot(scene, "playground.png");
 
         // a click pins a character: moving over others no longer changes the panel
@@ -146,36 +146,57 @@ class PlaygroundViewTest {
     }
 
     @Test
-    void eachLineIsAFlowOfItsOwnAndADeliveryReflowsOnlyTheLast(FxRobot robot) {
+    void linesShareAFlowUntilItIsFullAndADeliveryReflowsOnlyTheLast(FxRobot robot) {
         float[] d = new float[256];
         d['a'] = 1f;
-        String text = "ab\n\ncd";
+        int k = PlaygroundOutput.LINES_PER_FLOW;
+        // a first flow of k lines, the second's first line blank (the first flow's last newline ends it)
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < k; i++) sb.append("l").append(i).append('\n');
+        String text = sb + "\ncd";
         List<GeneratedByte> bytes = new java.util.ArrayList<>();
         for (int i = 0; i < text.length(); i++)
             bytes.add(new GeneratedByte(i, text.charAt(i), String.valueOf(text.charAt(i)), d, 0.5f));
         robot.interact(() -> view.viewModel().generated().addAll(bytes));
-        List<TextFlow> lines = view.outputLines();
-        assertEquals(3, lines.size(), "a line, a blank line, a line");
-        waitUntil("laid out", () -> lines.get(2).getHeight() > 0 && !view.outputLines().get(0).getParent().isNeedsLayout());
-        assertEquals(List.of("ab", "\n"), texts(lines.get(0)), "no prompt, then the bytes: a node per line");
-        assertEquals(List.of("\n"), texts(lines.get(1)));
-        assertEquals(List.of("cd"), texts(lines.get(2)));
+        List<TextFlow> flows = view.outputFlows();
+        assertEquals(2, flows.size(), "two flows");
+        waitUntil("laid out", () -> flows.get(1).getHeight() > 0 && !flows.get(0).getParent().isNeedsLayout());
+        String firstLines = sb.substring(0, sb.length() - 1);
+        assertEquals(List.of(firstLines, "\n"), texts(flows.get(0)), "one node per delivery and flow, then its last newline");
+        assertEquals(List.of("\ncd"), texts(flows.get(1)), "a blank line, then cd");
         assertEquals(text, String.join("", generatedNodes().stream().map(Text::getText).toList()));
-        Text newline = (Text) lines.get(0).getChildren().get(1);
-        assertSame(bytes.get(2), newline.getUserData(), "a newline keeps its byte");
-        assertFalse(newline.isManaged() || newline.isVisible(), "but is not laid out in its line");
-        // a blank line is as tall as a line of text, as in one flow
-        assertEquals(lines.get(2).getHeight(), lines.get(1).getHeight(), 0.01);
-        assertTrue(lines.get(2).getHeight() > 10, "a line of 14px text: " + lines.get(2).getHeight());
+        Text newline = (Text) flows.get(0).getChildren().get(1);
+        assertSame(bytes.get(sb.length() - 1), newline.getUserData(), "the flow's last newline keeps its byte");
+        assertFalse(newline.isManaged() || newline.isVisible(), "but is not laid out in its flow");
+        // each line's characters are on their own line: 'l' of line i lies a line below that of line i - 1
+        double[] tops = FxTesting.onFx(() -> {
+            double[] y = new double[k + 1];
+            for (int i = 0; i < k; i++) {
+                int at = firstLines.indexOf("l" + i);
+                y[i] = new javafx.scene.shape.Path(flows.get(0).rangeShape(at, at + 1)).getLayoutBounds().getMinY();
+            }
+            y[k] = new javafx.scene.shape.Path(flows.get(1).rangeShape(1, 2)).getLayoutBounds().getMinY(); // 'c'
+            return y;
+        });
+        double pitch = tops[1] - tops[0];
+        assertTrue(pitch > 10, "a line of 14px text: " + pitch);
+        for (int i = 1; i < k; i++) assertEquals(pitch, tops[i] - tops[i - 1], 0.5, "line " + i);
+        assertTrue(flows.get(0).getHeight() - tops[k - 1] < 1.5 * pitch, "no empty line below the flow's last line");
+        assertEquals(pitch, tops[k] - tops[0], 0.5, "the blank line is as tall as a line of text");
+        assertEquals(pitch, flows.get(1).getLayoutY() + tops[0] - (flows.get(0).getLayoutY() + tops[k - 1]), 1.0,
+                "lines keep their spacing from one flow to the next (within the pixel a flow's height is rounded to)");
+        // hovering finds bytes past the flow's newlines: the spans index the flow's text
+        for (PlaygroundOutput.Hit h : FxTesting.onFx(() -> view.output().spans()))
+            assertEquals(h.span().source().text(), flowText(h.flow()).substring(h.span().start(), h.span().end()));
 
-        // the next delivery lays out only the line it extends
-        boolean[] dirty = new boolean[3];
+        // the next delivery lays out only the flow it extends
+        boolean[] dirty = new boolean[2];
         robot.interact(() -> {
             view.viewModel().generated().add(new GeneratedByte(text.length(), 'e', "e", d, 0.5f));
-            for (int i = 0; i < 3; i++) dirty[i] = lines.get(i).isNeedsLayout();
+            for (int i = 0; i < 2; i++) dirty[i] = flows.get(i).isNeedsLayout();
         });
-        assertArrayEquals(new boolean[] {false, false, true}, dirty);
-        assertEquals(List.of("cd", "e"), texts(view.outputLines().get(2)), "a node per delivery and line");
+        assertArrayEquals(new boolean[] {false, true}, dirty);
+        assertEquals(List.of("\ncd", "e"), texts(view.outputFlows().get(1)), "a node per delivery and flow");
     }
 
     @Test
@@ -188,20 +209,25 @@ class PlaygroundViewTest {
         });
         robot.clickOn("#generateButton");
         waitUntil("a finished run", () -> !vm.runningProperty().get() && !vm.outputTextProperty().get().isEmpty());
-        List<TextFlow> lines = view.outputLines();
-        assertEquals(List.of("one", "\n"), texts(lines.get(0)));
-        assertEquals("two ", texts(lines.get(1)).get(0));
+        TextFlow flow = view.outputFlows().get(0);
+        assertEquals("one\ntwo ", texts(flow).get(0), "the prompt, in its own style");
+        assertTrue(view.outputTexts().get(0).getStyleClass().contains(PlaygroundView.PROMPT_CLASS));
         assertEquals("one\ntwo " + vm.outputTextProperty().get(),
                 String.join("", view.outputTexts().stream().map(Text::getText).toList()), "the whole text as drawn");
+        waitUntil("laid out", () -> !flow.isNeedsLayout() && flow.getHeight() > 0);
+        double[] y = FxTesting.onFx(() -> new double[] {
+                new javafx.scene.shape.Path(flow.rangeShape(0, 1)).getLayoutBounds().getMinY(),
+                new javafx.scene.shape.Path(flow.rangeShape(4, 5)).getLayoutBounds().getMinY()});
+        assertTrue(y[1] > y[0] + 10, "'two' starts a line below 'one': " + y[0] + ", " + y[1]);
     }
 
-    private static List<String> texts(TextFlow line) {
-        return line.getChildren().stream().filter(n -> n instanceof Text).map(n -> ((Text) n).getText()).toList();
+    private static List<String> texts(TextFlow flow) {
+        return flow.getChildren().stream().filter(n -> n instanceof Text).map(n -> ((Text) n).getText()).toList();
     }
 
-    /** The text a line lays out (its newline node is outside the layout). */
-    private static String lineText(TextFlow line) {
-        return String.join("", line.getChildren().stream().filter(n -> n instanceof Text && n.isManaged())
+    /** The text a flow lays out (a last newline's node is outside the layout). */
+    private static String flowText(TextFlow flow) {
+        return String.join("", flow.getChildren().stream().filter(n -> n instanceof Text && n.isManaged())
                 .map(n -> ((Text) n).getText()).toList());
     }
 
