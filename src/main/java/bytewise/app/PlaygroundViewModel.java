@@ -47,9 +47,9 @@ public final class PlaygroundViewModel {
     public static final int ALTERNATIVES = 8;
     /**
      * Streamed bytes are shown in batches, at most this often (-Dbytewise.playground.fps). Each
-     * batch lays out its line and repaints the output's whole viewport on a core the generation
-     * needs: with a text node per run of a line the Playground ran at 0.55–0.86 of the command
-     * line's bytes/s at 10 a second and about 0.65 at 15 or 20 (BENCHMARKS.md).
+     * batch lays out the text flow it extends and repaints the output's whole viewport on a core the
+     * generation needs: with software rendering the Playground ran at about 0.75–1.0 of the command
+     * line's bytes/s at 10 a second, about 0.65 at 15 or 20 (BENCHMARKS.md).
      */
     static final int FRAMES_PER_SECOND = Integer.getInteger("bytewise.playground.fps", 10);
 
