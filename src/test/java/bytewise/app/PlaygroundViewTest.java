@@ -7,6 +7,10 @@ import bytewise.sample.Generator;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.Background;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.text.Text;
@@ -264,6 +268,36 @@ class PlaygroundViewTest {
         waitUntil("pinned", () -> title.getText().startsWith("Pinned") && title.getText().contains("Byte #1:"));
         robot.clickOn(FxTesting.onFx(() -> PlaygroundOutput.screenCentre(a)));
         waitUntil("unpinned", () -> !title.getText().startsWith("Pinned"));
+    }
+
+    @Test
+    void theOutputPaintsNoInvisibleFillsAndTheWheelStillScrollsItFromTheMargin(FxRobot robot) {
+        ScrollPane pane = FxTesting.find(robot, ".playground-output", ScrollPane.class);
+        Region viewport = FxTesting.onFx(() -> (Region) pane.getChildrenUnmodifiable().stream()
+                .filter(n -> n.getStyleClass().contains("viewport")).findFirst().orElseThrow());
+        // the theme gives both transparent fills, which the software pipeline rasterises all the same
+        for (Region r : List.of(pane, viewport)) {
+            Background bg = FxTesting.onFx(r::getBackground);
+            assertTrue(bg == null || bg.getFills().stream().allMatch(f -> !(f.getFill() instanceof Color c) || c.getOpacity() > 0),
+                    r.getStyleClass() + " has an invisible fill: " + (bg == null ? null : bg.getFills()));
+        }
+        // without those fills the wheel must still scroll the text from its margin (the content's padding)
+        float[] d = new float[256];
+        d['a'] = 1f;
+        String text = "ab\n".repeat(200);
+        List<GeneratedByte> bytes = new java.util.ArrayList<>();
+        for (int i = 0; i < text.length(); i++)
+            bytes.add(new GeneratedByte(i, text.charAt(i), String.valueOf(text.charAt(i)), d, 0.5f));
+        robot.interact(() -> view.viewModel().generated().addAll(bytes));
+        robot.interact(() -> pane.setVvalue(0.5));
+        waitUntil("laid out", () -> !pane.isNeedsLayout());
+        javafx.geometry.Point2D blank = FxTesting.onFx(() -> {
+            javafx.geometry.Bounds b = viewport.localToScreen(viewport.getLayoutBounds());
+            return new javafx.geometry.Point2D(b.getMinX() + 5, b.getMinY() + b.getHeight() / 2); // in the text's left margin
+        });
+        robot.moveTo(blank);
+        robot.scroll(3, javafx.geometry.VerticalDirection.DOWN);
+        waitUntil("scrolled by the wheel from the margin", () -> pane.getVvalue() != 0.5);
     }
 
     @Test
