@@ -223,7 +223,19 @@ public final class TrainingView implements PageView {
         RunData r = training.history.current.get();
         TrainConfig tc = training.active().get() && r != null ? r.config()
                 : session.settings.get() != null ? session.settings.get().training() : null;
-        schedule.show(tc, session.runStep.get());
+        schedule.show(tc, session.runStep.get(), r == null || tc == null ? ScheduleSketch.Earlier.NONE : before(r, tc.scheduleStart()));
+    }
+
+    /** The learning rates run {@code r} recorded up to step {@code last}. */
+    private static ScheduleSketch.Earlier before(RunData r, long last) {
+        int n = 0;
+        while (n < r.size() && r.step(n) <= last) n++;
+        double[] steps = new double[n], lr = new double[n];
+        for (int i = 0; i < n; i++) {
+            steps[i] = r.step(i);
+            lr[i] = r.lr(i);
+        }
+        return new ScheduleSketch.Earlier(steps, lr);
     }
 
     /** Where the schedule marker is, in lrCanvas coordinates, or null when hidden (tests use it). */

@@ -109,20 +109,29 @@ class TrainMoreDialogTest {
         assertEquals(1e-3 / 3, fx(() -> run.lr(6)), 1e-12, "step 7 warms up again");
         assertEquals(6, RunFolder.open(folder).info().training().scheduleStart());
 
-        // the schedule sketch shows the restarted schedule: step 12 ends its decay, at the right and the bottom
+        // the schedule sketch shows the whole run: the first 6 steps' recorded rates in grey, then the
+        // restarted schedule, whose step 12 ends its decay at the right and the bottom
         TrainingView view = fx(() -> app.mainView().pages().controller(Page.TRAINING, TrainingView.class));
         WaitForAsyncUtils.waitForFxEvents();
         Point2D end = fx(view::scheduleMarker);
         assertNotNull(end, "the marker shows the current step");
-        double w = fx(() -> ((javafx.scene.canvas.Canvas) robot.lookup("#lrCanvas").query()).getWidth());
+        javafx.scene.canvas.Canvas canvas = fx(() -> (javafx.scene.canvas.Canvas) robot.lookup("#lrCanvas").query());
+        double w = fx(canvas::getWidth);
         assertTrue(end.getX() > w - 10, "the last step is at the right end: " + end + " of width " + w);
         fx(() -> {
-            session.runStep.set(7); // the first restarted step: low on the warmup, at the left end
+            session.runStep.set(7); // the first restarted step: low on the warmup, in the middle (step 7 of 12)
             return null;
         });
         Point2D first = fx(view::scheduleMarker);
         assertNotNull(first);
-        assertTrue(first.getX() < 10, "step 7 starts the restarted schedule: " + first);
+        double middle = 4 + (w - 8) * 6 / 11;
+        assertEquals(middle, first.getX(), 1, "step 7 of 12 is 6/11 of the way: " + first);
+        // the earlier steps are drawn left of the restart, in grey; the restarted schedule right of it, in blue
+        javafx.scene.image.Image sketch = fx(() -> canvas.snapshot(null, null));
+        int[] earlier = colouredColumns(sketch, 0, (int) middle - 2), restarted = colouredColumns(sketch, (int) middle + 2, (int) w);
+        assertTrue(earlier[0] > (middle - 8) * 0.8 && earlier[1] == 0,
+                "grey line across the first 6 steps, no blue: " + java.util.Arrays.toString(earlier));
+        assertTrue(restarted[1] > (w - middle - 8) * 0.8, "blue across the restarted steps: " + java.util.Arrays.toString(restarted));
         Point2D peak = fx(() -> {
             session.runStep.set(9);
             return view.scheduleMarker();
@@ -136,5 +145,26 @@ class TrainMoreDialogTest {
         var page = fx(() -> app.stage().getScene().snapshot(null));
         ImageIO.write(SwingFXUtils.fromFXImage(page, null), "png",
                 Path.of("target", "screens", "studio-training-restarted.png").toFile());
+    }
+
+    /**
+     * Columns in [x0, x1) of a sketch with a grey pixel (the earlier rates: not the axis line at the
+     * bottom, not the label at the top) and with a blue one.
+     */
+    private static int[] colouredColumns(javafx.scene.image.Image img, int x0, int x1) {
+        var px = img.getPixelReader();
+        int grey = 0, blue = 0, h = (int) img.getHeight();
+        for (int x = Math.max(0, x0); x < Math.min(x1, (int) img.getWidth()); x++) {
+            boolean g = false, b = false;
+            for (int y = 14; y < h - 6; y++) {
+                javafx.scene.paint.Color c = px.getColor(x, y);
+                if (c.getOpacity() < 0.3) continue;
+                if (c.getBlue() > c.getRed() + 0.2) b = true;
+                else if (Math.abs(c.getRed() - c.getBlue()) < 0.05 && c.getRed() < 0.8) g = true;
+            }
+            if (g) grey++;
+            if (b) blue++;
+        }
+        return new int[]{grey, blue};
     }
 }
