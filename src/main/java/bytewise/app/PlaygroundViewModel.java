@@ -48,9 +48,9 @@ public final class PlaygroundViewModel {
     /**
      * Streamed bytes are shown in batches, at most this often (-Dbytewise.playground.fps); the first
      * byte shows at once. Each batch lays out the text flow it extends and repaints the output's
-     * whole viewport on a core the generation needs, about 7 ms of CPU with software rendering: the
-     * Playground ran at a median 0.85–0.86 of the command line's bytes/s at 10 a second and 0.82–0.96
-     * (mostly 0.93) at 5 (BENCHMARKS.md, session 14). At 5, a fast model still fills the screen
+     * whole viewport on a core the generation needs, a few ms of CPU with software rendering: once
+     * warm, the Playground ran at 0.935–0.976 of the command line's bytes/s at 5 a second and
+     * 0.893–0.929 at 10 (BENCHMARKS.md, session 14). At 5, a fast model still fills the screen
      * faster than anyone reads it.
      */
     static final int FRAMES_PER_SECOND = Integer.getInteger("bytewise.playground.fps", 5);

@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
  * worker pool and generator, each byte printed and flushed to a discarding stream). Run by hand:
  * {@code BENCH_JAVA_OPTS="-Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw"
  * bin/bench-main bytewise.app.PlaygroundSpeed [DATA] [PRESET] [STEPS] [BYTES] [ROUNDS] [WARMUP]}.
- * Both sides keep getting faster for the first three or four rounds (the JIT), so the default
- * warm-up is five rounds. Besides the ratio of the medians it prints the median of the rounds'
- * ratios: the two runs of a round are adjacent in time, so the host's drift cancels more.
+ * Both sides keep getting faster for the first rounds (the JIT), the page's side for longer: its
+ * FX thread and renderer CPU per run fell from about 20 to 13 ms each over the first 40 rounds
+ * (BENCHMARKS.md, session 14), so the default warm-up is 20 rounds. Besides the ratio of the
+ * medians it prints the median of the rounds' ratios: the two runs of a round are adjacent in
+ * time, so the host's drift cancels more.
  */
 public final class PlaygroundSpeed {
     private PlaygroundSpeed() {}
@@ -40,7 +42,7 @@ public final class PlaygroundSpeed {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int bytes = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 5;
+        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 20;
         Corpus corpus = Corpus.open(data);
         Gpt model;
         try (Trainer t = new Trainer(Gpt.initialize(preset.model(), 1), corpus.split(0.1), preset.training().withSteps(steps), null)) {
@@ -115,15 +117,20 @@ public final class PlaygroundSpeed {
     private static double playground(PlaygroundViewModel vm, int bytes) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         long[] t0 = new long[1];
+        javafx.beans.value.ChangeListener<Boolean> end = (o, was, now) -> {
+            if (!now) done.countDown();
+        };
         onFx(() -> {
-            vm.runningProperty().addListener((o, was, now) -> {
-                if (!now) done.countDown();
-            });
+            vm.runningProperty().addListener(end);
             t0[0] = System.nanoTime();
             vm.generate();
             return null;
         });
         if (!done.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("generation did not finish");
+        onFx(() -> {
+            vm.runningProperty().removeListener(end);
+            return null;
+        });
         double seconds = (System.nanoTime() - t0[0]) / 1e9;
         int n = onFx(() -> vm.generated().size());
         if (n != bytes) throw new IllegalStateException("generated " + n + " of " + bytes);
