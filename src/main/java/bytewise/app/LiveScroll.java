@@ -21,8 +21,8 @@ import java.util.List;
  *
  * <p>The theme gives the pane and its viewport transparent fills, and the software pipeline
  * rasterises a fill even when it is fully transparent: over the Playground's output those two fills
- * took about 40% of the renderer's time for a frame that scrolls the text (BENCHMARKS.md, "Transparent
- * fills"). They are dropped (what they drew was nothing; the content still takes the mouse wheel).
+ * took about 40% of the renderer's time for a frame that scrolls the text (BENCHMARKS.md,
+ * "Playground: transparent fills"). They are dropped (what they drew was nothing; the content still takes the mouse wheel).
  */
 final class LiveScroll {
     private LiveScroll() {}

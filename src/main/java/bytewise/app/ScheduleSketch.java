@@ -65,11 +65,6 @@ final class ScheduleSketch {
         this.lrMarker = marker;
     }
 
-    /** Shows {@code tc}'s schedule (null: none) without earlier steps; see {@link #show(TrainConfig, long, Earlier)}. */
-    void show(TrainConfig tc, long step) {
-        show(tc, step, Earlier.NONE);
-    }
-
     /**
      * Shows {@code tc}'s schedule (null: none), and before a restarted schedule the rates
      * {@code earlier} recorded, painting only when either changed, with the marker at {@code step}.
