@@ -75,7 +75,7 @@ final class AttentionPane extends InspectorTabPane {
         ScrollPane stripScroll = new ScrollPane(lastStrip);
         stripScroll.setFitToWidth(true);
         stripScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        LiveScroll.uncache(stripScroll);
+        LiveScroll.forLiveContent(stripScroll);
         VBox.setVgrow(stripScroll, Priority.ALWAYS);
         Label legend = new Label("Rows: query positions (the byte attending) · columns: key positions (the bytes it reads)."
                 + " Darker = more weight; above the diagonal is blank: a byte never sees later bytes."

@@ -67,8 +67,8 @@ public final class InspectorView implements PageView {
 
     @FXML
     private void initialize() {
-        LiveScroll.uncache(barsScroll); // both redraw whenever the training run publishes new weights
-        LiveScroll.uncache(stripScroll);
+        LiveScroll.forLiveContent(barsScroll); // both redraw whenever the training run publishes new weights
+        LiveScroll.forLiveContent(stripScroll);
         legend.setStyle("-fx-background-color: linear-gradient(to right, " + heat(0) + ", " + heat(1) + ");"
                 + " -fx-border-color: -color-border-default;");
         legendMax.setText(String.format(Locale.ROOT, "≥ %.0f", SURPRISAL_SCALE));

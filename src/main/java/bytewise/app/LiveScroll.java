@@ -31,13 +31,13 @@ final class LiveScroll {
      * Turns the viewport cache off and drops the invisible fills, now or as soon as the skin exists
      * (and again if it is replaced).
      */
-    static void uncache(ScrollPane pane) {
+    static void forLiveContent(ScrollPane pane) {
         dropTransparentFills(pane);
-        uncacheViewport(pane);
-        pane.skinProperty().addListener((o, a, b) -> uncacheViewport(pane));
+        prepareViewport(pane);
+        pane.skinProperty().addListener((o, a, b) -> prepareViewport(pane));
     }
 
-    private static void uncacheViewport(ScrollPane pane) {
+    private static void prepareViewport(ScrollPane pane) {
         for (Node n : pane.getChildrenUnmodifiable())
             if (n.getStyleClass().contains("viewport")) {
                 n.setCache(false);

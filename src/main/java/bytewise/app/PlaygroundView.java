@@ -53,7 +53,7 @@ public final class PlaygroundView implements PageView {
 
     /** Binds the controls to the view model (from {@link #init}, once the view model exists). */
     private void bindControls() {
-        LiveScroll.uncache(outputScroll); // text streams into it byte by byte
+        LiveScroll.forLiveContent(outputScroll); // text streams into it byte by byte
         text = new PlaygroundOutput(output);
         bindSlider(temperatureSlider, temperatureField, vm.temperature, 0.05, decimal(2, vm.temperature));
         bindSlider(topKSlider, topKField, vm.topK, 1, integer(vm.topK));

@@ -75,7 +75,7 @@ final class ScheduleSketch {
         if (!Objects.equals(tc, scheduleShown) || !earlier.equals(earlierShown)) {
             scheduleShown = tc;
             earlierShown = earlier;
-            firstDrawn = tc == null || earlier.size() == 0 ? (tc == null ? 0 : tc.scheduleStart()) : 0;
+            firstDrawn = tc != null && earlier.size() == 0 ? tc.scheduleStart() : 0;
             schedulePeak = paint(tc, earlier);
         }
         moveTo(step);

@@ -63,7 +63,7 @@ public final class TrainingView implements PageView {
         this.session = context.session;
         training = context.training;
         schedule = new ScheduleSketch(lrCanvas, lrMarker);
-        LiveScroll.uncache(sideScroll);
+        LiveScroll.forLiveContent(sideScroll);
 
         trainButton.disableProperty().bind(training.canTrain().not());
         pauseButton.disableProperty().bind(training.canPause().not());

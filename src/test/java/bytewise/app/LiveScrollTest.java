@@ -27,12 +27,12 @@ class LiveScrollTest {
     void theViewportIsNotCachedBeforeOrAfterTheSkinExists() {
         boolean[] cached = FxTesting.onFx(() -> {
             ScrollPane plain = new ScrollPane(new Label("plain")), early = new ScrollPane(new Label("early"));
-            LiveScroll.uncache(early); // before its skin exists: applied when the skin comes
+            LiveScroll.forLiveContent(early); // before its skin exists: applied when the skin comes
             ScrollPane late = new ScrollPane(new Label("late"));
             Scene scene = new Scene(new HBox(plain, early, late), 400, 200);
             scene.getRoot().applyCss(); // creates the skins
             scene.getRoot().layout();
-            LiveScroll.uncache(late); // after
+            LiveScroll.forLiveContent(late); // after
             return new boolean[]{viewport(plain).isCache(), viewport(early).isCache(), viewport(late).isCache()};
         });
         assertTrue(cached[0], "JavaFX caches a ScrollPane's viewport (what this works around)");
@@ -45,7 +45,7 @@ class LiveScrollTest {
         Object[] seen = FxTesting.onFx(() -> {
             ScrollPane pane = new ScrollPane(new Label("live"));
             pane.setStyle("-fx-background-color: transparent, red; -fx-background-insets: 0, 1;");
-            LiveScroll.uncache(pane);
+            LiveScroll.forLiveContent(pane);
             Scene scene = new Scene(new HBox(pane), 400, 200);
             scene.getStylesheets().add("data:text/css,.scroll-pane > .viewport { -fx-background-color: rgba(0,0,0,0); }");
             scene.getRoot().applyCss();
