@@ -9,10 +9,16 @@ cosine learning rate: the step Bytewise's Trainer takes.
 Prints one JSON object per line:
   {"type":"train","preset":..,"threads":..,"tokens_per_s":..}   median over steps after warm-up
   {"type":"gemm","shape":"RxIxO","product":"forward|input_gradient|weight_gradient","gflops":..}
+
+With --baton IN,OUT it takes turns with Bytewise's side (src/test/java/bytewise/bench/TakeTurns.java,
+whose comment says why) one unit at a time, and prints each measured unit instead:
+  {"type":"train_step","preset":..,"step":..,"tokens_per_s":..}
+  {"type":"gemm_round","shape":..,"product":..,"threads":..,"round":..,"best_gflops":..,"median_gflops":..}
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import time
 
@@ -25,6 +31,35 @@ PRESETS = {  # (seq_len, d_model, n_layer, n_head, batch) as samples/presets/*.j
     "small": (64, 128, 4, 4, 12),
     "medium": (256, 384, 6, 6, 8),
 }
+
+
+SETTLE_S = 0.15  # as TakeTurns.SETTLE_MS: the other side's threads stop spinning first
+GEMM_UNIT_S = 0.25  # as TakeTurns.GEMM_UNIT_NS
+
+
+class Baton:
+    """Named pipes: IN brings this side its turn, OUT hands it on (see TakeTurns.Baton)."""
+
+    def __init__(self, spec):
+        i, o = spec.split(",")
+        self.inp = os.open(i, os.O_RDWR)  # read-write: opening does not wait for the other end
+        self.out = os.open(o, os.O_RDWR)
+
+    def take(self):
+        if not os.read(self.inp, 1):
+            raise RuntimeError("baton pipe closed")
+        time.sleep(SETTLE_S)
+
+    def pass_on(self):
+        os.write(self.out, b"x")
+
+
+class NoBaton:
+    def take(self):
+        pass
+
+    def pass_on(self):
+        pass
 
 
 class Block(nn.Module):
@@ -77,7 +112,9 @@ class Gpt(nn.Module):
         return F.cross_entropy(logits.view(-1, 256), targets.view(-1))
 
 
-def train(preset, data, steps, warmup_steps):
+def train(preset, data, steps, warmup_steps, baton=NoBaton(), each_step=None, per_turn=0):
+    """With per_turn (taking turns): a first turn of the warm-up steps, then turns of one settling
+    step and per_turn measured steps until `steps` are measured (as TakeTurns.train)."""
     t, c, layers, nh, batch = PRESETS[preset]
     torch.manual_seed(1337)
     model = Gpt(t, c, layers, nh)
@@ -85,10 +122,15 @@ def train(preset, data, steps, warmup_steps):
     rest = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
                             lr=1e-3, betas=(0.9, 0.99), eps=1e-8, foreach=True)
-    total = warmup_steps + steps
+    turns = -(-steps // per_turn) if per_turn else 0
+    total = warmup_steps + (turns * (1 + per_turn) if per_turn else steps)
+    measured = 0
     gen = torch.Generator().manual_seed(1)
     rates = []
     for step in range(total):
+        in_turn = (step - warmup_steps) % (1 + per_turn) if per_turn and step >= warmup_steps else -1  # 0: settling
+        if step == 0 or in_turn == 0:
+            baton.take()
         lr = 1e-3 * (step + 1) / 100 if step < 100 else 1e-4 + 0.5 * (1e-3 - 1e-4) * (1 + math.cos(math.pi * step / 2000))
         for g in opt.param_groups:
             g["lr"] = lr
@@ -102,21 +144,54 @@ def train(preset, data, steps, warmup_steps):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         dt = time.perf_counter() - t0
-        if step >= warmup_steps:
+        if step == warmup_steps - 1 or in_turn == per_turn:
+            baton.pass_on()
+        if step >= warmup_steps and (not per_turn or in_turn > 0):
             rates.append(batch * t / dt)
+            measured += 1
+            if each_step:
+                each_step(measured, batch * t / dt)
     return statistics.median(rates), float(loss)
+
+
+def products_of(shape):
+    rows, i, o = (int(v) for v in shape.split("x"))
+    x, w, dy = torch.randn(rows, i), torch.randn(o, i), torch.randn(rows, o)
+    return 2.0 * rows * i * o, {
+        "forward": lambda: x @ w.t(),
+        "input_gradient": lambda: dy @ w,
+        "weight_gradient": lambda: dy.t() @ x,
+    }
+
+
+def gemm_turns(shapes, rounds, threads, baton):
+    """TakeTurns.gemm's sequence of units: per shape and product, a warm-up turn then ROUNDS turns."""
+    for shape in shapes:
+        flops, products = products_of(shape)
+        for name, f in products.items():
+            for rnd in range(rounds + 1):
+                baton.take()
+                times = []
+                end = time.perf_counter() + (2 if rnd == 0 else 1) * GEMM_UNIT_S
+                while True:
+                    t0 = time.perf_counter()
+                    f()
+                    times.append(time.perf_counter() - t0)
+                    if time.perf_counter() >= end:
+                        break
+                baton.pass_on()
+                if rnd:
+                    times.sort()
+                    print(json.dumps({"type": "gemm_round", "shape": shape, "product": name, "threads": threads, "round": rnd,
+                                      "best_gflops": round(flops / times[0] / 1e9, 1),
+                                      "median_gflops": round(flops / times[len(times) // 2] / 1e9, 1)}), flush=True)
 
 
 def gemm(shapes, seconds=1.0):
     out = []
     for shape in shapes:
         rows, i, o = (int(v) for v in shape.split("x"))
-        x, w, dy = torch.randn(rows, i), torch.randn(o, i), torch.randn(rows, o)
-        products = {
-            "forward": lambda: x @ w.t(),
-            "input_gradient": lambda: dy @ w,
-            "weight_gradient": lambda: dy.t() @ x,
-        }
+        _, products = products_of(shape)
         for name, f in products.items():
             for _ in range(20):
                 f()
@@ -138,10 +213,21 @@ def main():
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=8)
     ap.add_argument("--gemm", default="")
+    ap.add_argument("--rounds", type=int, default=8, help="with --baton and --gemm: measured turns per product")
+    ap.add_argument("--baton", default="", help="IN,OUT: named pipes to take turns through")
+    ap.add_argument("--per-turn", type=int, default=2, help="with --baton: measured training steps per turn")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     with open(a.data, "rb") as f:
         data = torch.tensor(list(f.read()), dtype=torch.long)
+    if a.baton:
+        baton = Baton(a.baton)
+        for p in a.preset:
+            train(p, data, a.steps, a.warmup, baton, lambda i, r: print(json.dumps(
+                {"type": "train_step", "preset": p, "step": i, "tokens_per_s": round(r, 1)}), flush=True), a.per_turn)
+        if a.gemm:
+            gemm_turns(a.gemm.split(","), a.rounds, a.threads, baton)
+        return
     for p in a.preset:
         rate, loss = train(p, data, a.steps, a.warmup)
         print(json.dumps({"type": "train", "preset": p, "threads": a.threads, "tokens_per_s": round(rate), "last_loss": round(loss, 3)}), flush=True)
