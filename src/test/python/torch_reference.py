@@ -165,26 +165,32 @@ def products_of(shape):
 
 
 def gemm_turns(shapes, rounds, threads, baton):
-    """TakeTurns.gemm's sequence of units: per shape and product, a warm-up turn then ROUNDS turns."""
+    """TakeTurns.gemm's sequence of turns: per shape, one warm-up turn for the three products, then
+    ROUNDS rounds of a turn per product."""
+    def time_for(f, seconds):
+        times = []
+        end = time.perf_counter() + seconds
+        while True:
+            t0 = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - t0)
+            if time.perf_counter() >= end:
+                return sorted(times)
+
     for shape in shapes:
         flops, products = products_of(shape)
-        for name, f in products.items():
-            for rnd in range(rounds + 1):
+        baton.take()
+        for f in products.values():
+            time_for(f, 2 * GEMM_UNIT_S)
+        baton.pass_on()
+        for rnd in range(1, rounds + 1):
+            for name, f in products.items():
                 baton.take()
-                times = []
-                end = time.perf_counter() + (2 if rnd == 0 else 1) * GEMM_UNIT_S
-                while True:
-                    t0 = time.perf_counter()
-                    f()
-                    times.append(time.perf_counter() - t0)
-                    if time.perf_counter() >= end:
-                        break
+                times = time_for(f, GEMM_UNIT_S)
                 baton.pass_on()
-                if rnd:
-                    times.sort()
-                    print(json.dumps({"type": "gemm_round", "shape": shape, "product": name, "threads": threads, "round": rnd,
-                                      "best_gflops": round(flops / times[0] / 1e9, 1),
-                                      "median_gflops": round(flops / times[len(times) // 2] / 1e9, 1)}), flush=True)
+                print(json.dumps({"type": "gemm_round", "shape": shape, "product": name, "threads": threads, "round": rnd,
+                                  "best_gflops": round(flops / times[0] / 1e9, 1),
+                                  "median_gflops": round(flops / times[len(times) // 2] / 1e9, 1)}), flush=True)
 
 
 def gemm(shapes, seconds=1.0):

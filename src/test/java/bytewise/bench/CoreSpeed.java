@@ -21,6 +21,13 @@ import java.util.concurrent.atomic.DoubleAdder;
 public final class CoreSpeed {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final long WINDOW_NS = 200_000_000L;
+    /**
+     * About 20 ms a call, so the window loop around it runs a few hundred times and C2 never
+     * compiles it: with short calls it did (an OSR compile with {@code chains} inlined), and that
+     * code ran at half the speed of {@code chains} compiled alone, which first read as the host
+     * halving the core's speed one second into every run.
+     */
+    private static final int CALL_ITERATIONS = 10_000_000;
 
     private CoreSpeed() {}
 
@@ -40,8 +47,8 @@ public final class CoreSpeed {
                 for (int w = 0; w < windows; w++) {
                     long end = start + (w + 1) * WINDOW_NS, flops = 0, t0 = System.nanoTime();
                     while (System.nanoTime() < end) {
-                        flops += 10_000L * 10 * S.length() * 2;
-                        sink.add(chains(10_000));
+                        flops += (long) CALL_ITERATIONS * 10 * S.length() * 2;
+                        sink.add(chains(CALL_ITERATIONS));
                     }
                     gflops[id][w] = flops / (double) (System.nanoTime() - t0);
                 }

@@ -117,7 +117,7 @@ public final class TakeTurns {
         }
     }
 
-    /** A linear layer's three products per shape: a warm-up turn, then ROUNDS measured turns each. */
+    /** A linear layer's three products per shape: a warm-up turn, then ROUNDS rounds of a turn each. */
     private static void gemm(int threads, String[] shapes, int rounds, Baton baton) {
         try (WorkerPool pool = new WorkerPool(threads)) {
             MatMul mm = new MatMul(pool);
@@ -133,12 +133,14 @@ public final class TakeTurns {
                         () -> mm.gemm(out, in, rows, dy, 0, 1, out, x, 0, in, 1, dw, 0, in)};
                 String[] names = {"forward", "input_gradient", "weight_gradient"};
                 double flops = 2.0 * rows * in * out;
-                for (int q = 0; q < 3; q++) {
-                    for (int round = 0; round <= rounds; round++) { // round 0 warms up
+                baton.take(); // one warm-up turn for all three, so none is compiled for the others' paths alone
+                for (Runnable product : products) timeFor(product, 2 * GEMM_UNIT_NS);
+                baton.pass();
+                for (int round = 1; round <= rounds; round++) {
+                    for (int q = 0; q < 3; q++) {
                         baton.take();
-                        double[] ns = timeFor(products[q], round == 0 ? 2 * GEMM_UNIT_NS : GEMM_UNIT_NS);
+                        double[] ns = timeFor(products[q], GEMM_UNIT_NS);
                         baton.pass();
-                        if (round == 0) continue;
                         System.out.printf(Locale.ROOT,
                                 "{\"type\":\"gemm_round\",\"shape\":\"%s\",\"product\":\"%s\",\"threads\":%d,\"round\":%d,\"best_gflops\":%.1f,\"median_gflops\":%.1f}%n",
                                 shape, names[q], threads, round, flops / ns[0], flops / ns[1]);
