@@ -24,9 +24,9 @@ import java.util.SplittableRandom;
  * Bytewise's side of {@code bin/bench-vs-torch}: the same work as {@code bytewise --bench} and
  * {@link GemmCompare}, but taking turns with {@code src/test/python/torch_reference.py --baton}
  * one unit at a time (a few training steps, or a quarter second of one GEMM product), so that the two
- * sides of each ratio are measured seconds apart, in the same state of the host. This host gives
- * a core anywhere from 35 to 90 GFLOP/s from one second to the next ({@link CoreSpeed}), so two
- * programs measured a minute apart differ by more than the bars being checked.
+ * sides of each ratio are measured seconds apart, in the same state of the host. A shared host can
+ * give a core 55 GFLOP/s one second and 93 the next ({@link CoreSpeed}), so two programs measured a
+ * minute apart differ by more than the margins being checked.
  *
  * <p>The baton is a byte through two named pipes: each side reads one before a unit and writes
  * one after it, then waits {@link #SETTLE_MS} before timing anything, so that the other side's
