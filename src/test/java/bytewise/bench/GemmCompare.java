@@ -5,7 +5,6 @@ import bytewise.kernels.MatMul;
 import bytewise.kernels.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 
-import java.util.SplittableRandom;
 
 /**
  * GFLOP/s of a linear layer's three products (forward x·Wᵀ, input gradient dy·W, weight gradient
@@ -24,34 +23,19 @@ public final class GemmCompare {
         try (WorkerPool pool = new WorkerPool(threads)) {
             MatMul mm = new MatMul(pool);
             for (String shape : args[1].split(",")) {
-                String[] p = shape.split("x");
-                int rows = Integer.parseInt(p[0]), in = Integer.parseInt(p[1]), out = Integer.parseInt(p[2]);
-                SplittableRandom r = new SplittableRandom(1);
-                float[] x = random(r, rows * in), w = random(r, out * in), dy = random(r, rows * out);
-                float[] y = new float[rows * out], dx = new float[rows * in], dw = new float[out * in];
-                Runnable[] products = {
-                        () -> mm.gemm(rows, out, in, x, 0, in, 1, w, 0, 1, in, y, 0, out),
-                        () -> mm.gemm(rows, in, out, dy, 0, out, 1, w, 0, in, 1, dx, 0, in),
-                        () -> mm.gemm(out, in, rows, dy, 0, 1, out, x, 0, in, 1, dw, 0, in)};
-                String[] names = {"forward", "input_gradient", "weight_gradient"};
-                for (int q = 0; q < 3; q++) {
-                    for (int i = 0; i < 50; i++) products[q].run();
+                LayerProducts layer = LayerProducts.of(mm, shape);
+                for (LayerProducts.Product product : layer.products()) {
+                    for (int i = 0; i < 50; i++) product.run().run();
                     long best = Long.MAX_VALUE, end = System.nanoTime() + 1_000_000_000L;
                     while (System.nanoTime() < end) {
                         long t0 = System.nanoTime();
-                        products[q].run();
+                        product.run().run();
                         best = Math.min(best, System.nanoTime() - t0);
                     }
                     System.out.printf("{\"type\":\"gemm\",\"shape\":\"%s\",\"product\":\"%s\",\"gflops\":%.1f,\"threads\":%d}%n",
-                            shape, names[q], 2.0 * rows * in * out / best, threads);
+                            shape, product.name(), layer.flops() / best, threads);
                 }
             }
         }
-    }
-
-    private static float[] random(SplittableRandom r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
-        return a;
     }
 }

@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Bytewise's side of {@code bin/bench-vs-torch}: the same work as {@code bytewise --bench} and
@@ -122,28 +121,18 @@ public final class TakeTurns {
         try (WorkerPool pool = new WorkerPool(threads)) {
             MatMul mm = new MatMul(pool);
             for (String shape : shapes) {
-                String[] p = shape.split("x");
-                int rows = Integer.parseInt(p[0]), in = Integer.parseInt(p[1]), out = Integer.parseInt(p[2]);
-                SplittableRandom r = new SplittableRandom(1);
-                float[] x = random(r, rows * in), w = random(r, out * in), dy = random(r, rows * out);
-                float[] y = new float[rows * out], dx = new float[rows * in], dw = new float[out * in];
-                Runnable[] products = {
-                        () -> mm.gemm(rows, out, in, x, 0, in, 1, w, 0, 1, in, y, 0, out),
-                        () -> mm.gemm(rows, in, out, dy, 0, out, 1, w, 0, in, 1, dx, 0, in),
-                        () -> mm.gemm(out, in, rows, dy, 0, 1, out, x, 0, in, 1, dw, 0, in)};
-                String[] names = {"forward", "input_gradient", "weight_gradient"};
-                double flops = 2.0 * rows * in * out;
+                LayerProducts layer = LayerProducts.of(mm, shape);
                 baton.take(); // one warm-up turn for all three, so none is compiled for the others' paths alone
-                for (Runnable product : products) timeFor(product, 2 * GEMM_UNIT_NS);
+                for (LayerProducts.Product product : layer.products()) timeFor(product.run(), 2 * GEMM_UNIT_NS);
                 baton.pass();
                 for (int round = 1; round <= rounds; round++) {
-                    for (int q = 0; q < 3; q++) {
+                    for (LayerProducts.Product product : layer.products()) {
                         baton.take();
-                        double[] ns = timeFor(products[q], GEMM_UNIT_NS);
+                        double[] ns = timeFor(product.run(), GEMM_UNIT_NS);
                         baton.pass();
                         System.out.printf(Locale.ROOT,
                                 "{\"type\":\"gemm_round\",\"shape\":\"%s\",\"product\":\"%s\",\"threads\":%d,\"round\":%d,\"best_gflops\":%.1f,\"median_gflops\":%.1f}%n",
-                                shape, names[q], threads, round, flops / ns[0], flops / ns[1]);
+                                shape, product.name(), threads, round, layer.flops() / ns[0], layer.flops() / ns[1]);
                     }
                 }
             }
@@ -164,11 +153,5 @@ public final class TakeTurns {
         double[] t = Arrays.copyOf(times, n);
         Arrays.sort(t);
         return new double[] {t[0], t[n / 2]};
-    }
-
-    private static float[] random(SplittableRandom r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
-        return a;
     }
 }
