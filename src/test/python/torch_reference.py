@@ -221,7 +221,7 @@ def main():
     ap.add_argument("--gemm", default="")
     ap.add_argument("--rounds", type=int, default=8, help="with --baton and --gemm: measured turns per product")
     ap.add_argument("--baton", default="", help="IN,OUT: named pipes to take turns through")
-    ap.add_argument("--per-turn", type=int, default=2, help="with --baton: measured training steps per turn")
+    ap.add_argument("--per-turn", type=int, default=3, help="with --baton: measured training steps per turn")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     with open(a.data, "rb") as f:

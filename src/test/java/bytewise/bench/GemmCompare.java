@@ -5,7 +5,6 @@ import bytewise.kernels.MatMul;
 import bytewise.kernels.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 
-
 /**
  * GFLOP/s of a linear layer's three products (forward x·Wᵀ, input gradient dy·W, weight gradient
  * dyᵀ·x) through {@link MatMul}, one JSON object per line, in the form of
