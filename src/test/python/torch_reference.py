@@ -164,19 +164,21 @@ def products_of(shape):
     }
 
 
+def time_for(f, seconds):
+    """Calls f for about `seconds`: the times of its calls, shortest first."""
+    times = []
+    end = time.perf_counter() + seconds
+    while True:
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() >= end:
+            return sorted(times)
+
+
 def gemm_turns(shapes, rounds, threads, baton):
     """TakeTurns.gemm's sequence of turns: per shape, one warm-up turn for the three products, then
     ROUNDS rounds of a turn per product."""
-    def time_for(f, seconds):
-        times = []
-        end = time.perf_counter() + seconds
-        while True:
-            t0 = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - t0)
-            if time.perf_counter() >= end:
-                return sorted(times)
-
     for shape in shapes:
         flops, products = products_of(shape)
         baton.take()
@@ -196,18 +198,12 @@ def gemm_turns(shapes, rounds, threads, baton):
 def gemm(shapes, seconds=1.0):
     out = []
     for shape in shapes:
-        rows, i, o = (int(v) for v in shape.split("x"))
-        _, products = products_of(shape)
+        flops, products = products_of(shape)
         for name, f in products.items():
             for _ in range(20):
                 f()
-            best = math.inf
-            end = time.perf_counter() + seconds
-            while time.perf_counter() < end:
-                t0 = time.perf_counter()
-                f()
-                best = min(best, time.perf_counter() - t0)
-            out.append({"type": "gemm", "shape": shape, "product": name, "gflops": round(2.0 * rows * i * o / best / 1e9, 1)})
+            best = time_for(f, seconds)[0]
+            out.append({"type": "gemm", "shape": shape, "product": name, "gflops": round(flops / best / 1e9, 1)})
     return out
 
 
