@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A and B are strided views, {@code A(i, k) = a[aOff + i*ars + k*acs]}, so one kernel serves
  * {@code x·Wᵀ}, {@code dy·W} and {@code dyᵀ·x} with no transposed copies: the packing does the
- * transposes. Both operands are packed into contiguous blocks of {@link #KC} along k, then a
- * register-blocked tile of {@link #MR} rows × two vectors ({@link #NR} columns) accumulates with
- * broadcast + fma (C2 does not vectorise the plain loops).
+ * transposes. Both operands are packed in slices of {@link #KC} along k, each A tile and each B
+ * panel into an array of its own; then a register-blocked tile of {@link #MR} rows × two vectors
+ * ({@link #NR} columns) accumulates with broadcast + fma (C2 does not vectorise the plain loops).
  *
  * <p>The tile's height follows the register file ({@link #MR}): a tile whose accumulators, B vectors
  * and broadcast do not fit in registers makes C2 spill, and box a vector on the heap, in every
@@ -38,8 +38,8 @@ public final class Gemm {
     public static final int NR = 2 * L;
     public static final int KC = 256;
     /**
-     * Tiles of A packed and reused together: MC_TILES × MR rows × KC floats, 64 KB with 4-row
-     * tiles, so the block stays in a 512 KB L2 beside B's panels.
+     * Tiles of A packed and reused together: MC_TILES × KC × {@link #A_STRIDE} floats, 128 KB with
+     * 8-float vectors, so the block stays in a 512 KB L2 beside B's panels.
      */
     static final int MC_TILES = Integer.getInteger("bytewise.gemm.mc", 16);
 
@@ -48,21 +48,28 @@ public final class Gemm {
         return rows;
     }
 
-    /** Per-thread packing buffers, grown on first use and then reused (no allocation per call). */
+    /**
+     * Floats between a packed A tile's values at one k and the next: a vector length, more than the
+     * tile's rows need, so that the B row at the same k sits at {@link #B_STEP} times the A offset
+     * and one counter from 0 addresses both. With an offset into a shared buffer per operand, C2's
+     * k loop ran 21 instructions per 8 fmas, 7 of them on indices; now 18, 4 of them (a `medium`
+     * step 6–9% faster; BENCHMARKS.md, "One counter for both operands"). Where the vector is
+     * shorter than a tile the stride is the whole panel width, and B's offset is A's.
+     */
+    static final int A_STRIDE = L >= MR ? L : NR;
+    static final int B_STEP = NR / A_STRIDE;
+
+    /**
+     * Per-thread packing buffers, grown on first use and then reused (no allocation per call). Each
+     * A tile is its own array, as each B panel is, so the kernel indexes both from 0 with one counter.
+     */
     public static final class Workspace {
-        float[] a = new float[0];
-        float[] b = new float[0];
+        final float[][] aTiles = new float[MC_TILES][KC * A_STRIDE];
+        float[][] b = new float[0][];
         final float[] tile = new float[MR * NR];
 
-        float[] aFor(int tiles) {
-            int need = tiles * MR * KC;
-            if (a.length < need) a = new float[need];
-            return a;
-        }
-
-        float[] bFor(int k, int n) {
-            int need = packedBSize(k, n);
-            if (b.length < need) b = new float[need];
+        float[][] bFor(int k, int n) {
+            b = growPanels(b, k, n);
             return b;
         }
     }
@@ -79,9 +86,22 @@ public final class Gemm {
         return (n + NR - 1) / NR;
     }
 
-    /** Floats {@link #packB} writes for a k × n operand. */
-    public static int packedBSize(int k, int n) {
-        return k * roundUp(n, NR);
+    /** Slices of {@link #KC} along k. */
+    static int slices(int k) {
+        return (k + KC - 1) / KC;
+    }
+
+    /**
+     * Arrays enough for {@link #packB} of a k × n operand: one per KC slice and column panel, each
+     * KC × NR floats. Returns {@code panels} itself when it has enough, else a longer array that
+     * keeps the ones it had.
+     */
+    public static float[][] growPanels(float[][] panels, int k, int n) {
+        int need = slices(k) * panels(n);
+        if (panels.length >= need) return panels;
+        float[][] grown = java.util.Arrays.copyOf(panels, need);
+        for (int i = panels.length; i < need; i++) grown[i] = new float[KC * NR];
+        return grown;
     }
 
     /** Single-threaded: packs B into the workspace, then {@link #gemmPacked}. */
@@ -90,7 +110,7 @@ public final class Gemm {
                             float[] b, int bOff, int brs, int bcs,
                             float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
-        float[] bp = ws.bFor(k, n);
+        float[][] bp = ws.bFor(k, n);
         packB(b, bOff, brs, bcs, k, n, bp, 0, panels(n));
         gemmPacked(m0, m1, n, k, a, aOff, ars, acs, bp, c, cOff, ldc, ws);
     }
@@ -100,12 +120,12 @@ public final class Gemm {
      * {@link #packB}: several threads share one packed B instead of each packing its own.
      */
     public static void gemmPacked(int m0, int m1, int n, int k,
-                                  float[] a, int aOff, int ars, int acs, float[] bp,
+                                  float[] a, int aOff, int ars, int acs, float[][] bp,
                                   float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
         int tiles = (m1 - m0 + MR - 1) / MR;
-        float[] ap = ws.aFor(Math.min(tiles, MC_TILES));
-        int panels = panels(n), npad = roundUp(n, NR);
+        float[][] ap = ws.aTiles;
+        int panels = panels(n);
         // Rows in blocks of MC_TILES tiles; for each block, every KC slice of k in order (so each
         // C element sums its k in the same order as without blocks). The block's A slice is packed
         // once and stays in L2 while every B panel passes over it, and its C rows stay in L2 across
@@ -116,22 +136,21 @@ public final class Gemm {
                 int kb = Math.min(KC, k - k0);
                 for (int t = tb; t < te; t++) {
                     int i0 = m0 + t * MR;
-                    packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap, (t - tb) * MR * kb);
+                    packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap[t - tb]);
                 }
                 // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile of the block
                 for (int p = 0; p < panels; p++) {
                     int n0 = p * NR;
                     int nr = Math.min(NR, n - n0);
-                    int bo = k0 * npad + p * kb * NR;
+                    float[] panel = bp[k0 / KC * panels + p];
                     for (int t = tb; t < te; t++) {
                         int i0 = m0 + t * MR;
                         int mr = Math.min(MR, m1 - i0);
                         int cAt = cOff + i0 * ldc + n0;
-                        int ao = (t - tb) * MR * kb;
                         if (mr == MR && nr == NR) {
-                            kernel(kb, ap, ao, bp, bo, c, cAt, ldc);
+                            kernel(kb, ap[t - tb], panel, c, cAt, ldc);
                         } else {
-                            edge(kb, ap, ao, bp, bo, c, cAt, ldc, mr, nr, ws.tile);
+                            edge(kb, ap[t - tb], panel, c, cAt, ldc, mr, nr, ws.tile);
                         }
                     }
                 }
@@ -139,84 +158,87 @@ public final class Gemm {
         }
     }
 
-    private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] ap, int at) {
+    /** Packs rows [i0, i0 + mr) × slice [k0, k0 + kb) of A into one tile, A_STRIDE floats per k, zero past mr. */
+    private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] tile) {
         if (ars == 1 && mr == MR) {
             // A is a transposed view (the weight gradient's doutᵀ): a tile's MR values at one k are
             // adjacent, so read them together instead of walking each row down a column
             for (int kk = 0, src = aOff + i0 + k0 * acs; kk < kb; kk++, src += acs) {
-                System.arraycopy(a, src, ap, at + kk * MR, MR);
+                System.arraycopy(a, src, tile, kk * A_STRIDE, MR);
             }
             return;
         }
         for (int r = 0; r < MR; r++) {
             if (r < mr) {
                 int src = aOff + (i0 + r) * ars + k0 * acs;
-                for (int kk = 0; kk < kb; kk++, src += acs) ap[at + kk * MR + r] = a[src];
+                for (int kk = 0; kk < kb; kk++, src += acs) tile[kk * A_STRIDE + r] = a[src];
             } else {
-                for (int kk = 0; kk < kb; kk++) ap[at + kk * MR + r] = 0f;
+                for (int kk = 0; kk < kb; kk++) tile[kk * A_STRIDE + r] = 0f;
             }
         }
     }
 
     /**
      * Packs column panels [p0, p1) of the k × n operand {@code B(kk, j) = b[bOff + kk*brs + j*bcs]}
-     * into {@code bp}: blocks of {@link #KC} rows, each block a run of panels, each panel kb rows of
-     * NR floats, zero-padded past column n. Panels are independent, so threads can pack disjoint ranges.
+     * into {@code bp} (sized by {@link #growPanels}): the panel of KC slice s and columns
+     * [p·NR, p·NR + NR) is {@code bp[s * panels(n) + p]}, kb rows of NR floats, zero-padded past
+     * column n. Panels are independent, so threads can pack disjoint ranges.
      */
-    public static void packB(float[] b, int bOff, int brs, int bcs, int k, int n, float[] bp, int p0, int p1) {
-        int npad = roundUp(n, NR);
+    public static void packB(float[] b, int bOff, int brs, int bcs, int k, int n, float[][] bp, int p0, int p1) {
+        int panels = panels(n);
         // panels [p0, byRows) are whole and B's rows contiguous: those go a row of B at a time
         int byRows = bcs == 1 ? Math.max(p0, Math.min(p1, n / NR)) : p0;
         for (int k0 = 0; k0 < k; k0 += KC) {
-            int kb = Math.min(KC, k - k0);
+            int kb = Math.min(KC, k - k0), slice = k0 / KC * panels;
             // Each row of B read once, across the panels. A panel at a time walks down B's rows
             // instead, 64 bytes from each: with the weight gradient's 1,536-float rows that is a new
             // page per row (weight gradients 2.4–4.8% faster on one thread; BENCHMARKS.md).
             for (int kk = 0; kk < kb && p0 < byRows; kk++) {
-                int src = bOff + (k0 + kk) * brs, dst = k0 * npad + kk * NR;
-                for (int p = p0; p < byRows; p++) System.arraycopy(b, src + p * NR, bp, dst + p * kb * NR, NR);
+                int src = bOff + (k0 + kk) * brs;
+                for (int p = p0; p < byRows; p++) System.arraycopy(b, src + p * NR, bp[slice + p], kk * NR, NR);
             }
             // the rest (a transposed B, or the last panel, part-filled) a column at a time
             for (int p = byRows; p < p1; p++) {
-                int n0 = p * NR, base = k0 * npad + p * kb * NR;
+                int n0 = p * NR;
                 int nw = Math.min(NR, n - n0);
+                float[] panel = bp[slice + p];
                 for (int j = 0; j < NR; j++) {
                     if (j < nw) {
                         int src = bOff + k0 * brs + (n0 + j) * bcs;
-                        for (int kk = 0; kk < kb; kk++, src += brs) bp[base + kk * NR + j] = b[src];
+                        for (int kk = 0; kk < kb; kk++, src += brs) panel[kk * NR + j] = b[src];
                     } else {
-                        for (int kk = 0; kk < kb; kk++) bp[base + kk * NR + j] = 0f;
+                        for (int kk = 0; kk < kb; kk++) panel[kk * NR + j] = 0f;
                     }
                 }
             }
         }
     }
 
-    private static void edge(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc,
+    private static void edge(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
-        kernel(kb, ap, ao, bp, bo, tile, 0, NR);
+        kernel(kb, aTile, panel, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
         }
     }
 
     /** The MR × 2-vector register tile: its accumulators stay in registers across the k loop. */
-    private static void kernel(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
-        if (MR == 6) kernel6(kb, ap, ao, bp, bo, c, cAt, ldc); // MR is a constant: C2 folds the branch
-        else kernel4(kb, ap, ao, bp, bo, c, cAt, ldc);
+    private static void kernel(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc) {
+        if (MR == 6) kernel6(kb, aTile, panel, c, cAt, ldc); // MR is a constant: C2 folds the branch
+        else kernel4(kb, aTile, panel, c, cAt, ldc);
     }
 
-    private static void kernel6(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
+    private static void kernel6(int kb, float[] ap, float[] bp, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        // indices linear in kk let C2 hoist the range checks out of the loop
-        for (int kk = 0; kk < kb; kk++) {
-            int ak = ao + kk * MR, bk = bo + kk * NR;
+        // indices linear in one counter: C2 hoists the range checks out of the loop
+        for (int ak = 0, end = kb * A_STRIDE; ak < end; ak += A_STRIDE) {
+            int bk = B_STEP * ak;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk);
             FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
             FloatVector a = FloatVector.broadcast(S, ap[ak]);
@@ -246,13 +268,13 @@ public final class Gemm {
         addRow(c, cAt + 5 * ldc, c50, c51);
     }
 
-    private static void kernel4(int kb, float[] ap, int ao, float[] bp, int bo, float[] c, int cAt, int ldc) {
+    private static void kernel4(int kb, float[] ap, float[] bp, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int kk = 0; kk < kb; kk++) {
-            int ak = ao + kk * MR, bk = bo + kk * NR;
+        for (int ak = 0, end = kb * A_STRIDE; ak < end; ak += A_STRIDE) {
+            int bk = B_STEP * ak;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk);
             FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
             FloatVector a = FloatVector.broadcast(S, ap[ak]);

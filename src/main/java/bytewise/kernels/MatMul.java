@@ -13,7 +13,7 @@ public final class MatMul {
 
     private final WorkerPool pool;
     private final Gemm.Workspace[] workspaces;
-    private float[] packedB = new float[0]; // B of the current product, packed once for all workers
+    private float[][] packedB = new float[0][]; // B of the current product, packed once for all workers
 
     public MatMul(WorkerPool pool) {
         this.pool = pool;
@@ -31,9 +31,7 @@ public final class MatMul {
                      float[] b, int bOff, int brs, int bcs,
                      float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0 || k == 0) return;
-        int need = Gemm.packedBSize(k, n);
-        if (packedB.length < need) packedB = new float[need];
-        float[] bp = packedB;
+        float[][] bp = packedB = Gemm.growPanels(packedB, k, n);
         pool.forChunks(Gemm.panels(n), pool.size() * 4, (p0, p1, w) -> Gemm.packB(b, bOff, brs, bcs, k, n, bp, p0, p1));
         int tiles = (m + Gemm.MR - 1) / Gemm.MR;
         pool.forChunks(tiles, 4 * pool.size(), (t0, t1, w) -> {
