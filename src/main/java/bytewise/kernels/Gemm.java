@@ -38,17 +38,6 @@ public final class Gemm {
     public static final int NR = 2 * L;
     public static final int KC = 256;
     /**
-     * Tiles of A packed and reused together: MC_TILES × KC × {@link #A_STRIDE} floats, 128 KB with
-     * 8-float vectors, so the block stays in a 512 KB L2 beside B's panels.
-     */
-    static final int MC_TILES = Integer.getInteger("bytewise.gemm.mc", 16);
-
-    private static int tileRows(int rows) {
-        if (rows != 4 && rows != 6) throw new IllegalArgumentException("bytewise.gemm.rows must be 4 or 6, not " + rows);
-        return rows;
-    }
-
-    /**
      * Floats between a packed A tile's values at one k and the next: a vector length, more than the
      * tile's rows need, so that the B row at the same k sits at {@link #B_STEP} times the A offset
      * and one counter from 0 addresses both. With an offset into a shared buffer per operand, C2's
@@ -58,6 +47,19 @@ public final class Gemm {
      */
     static final int A_STRIDE = L >= MR ? L : NR;
     static final int B_STEP = NR / A_STRIDE;
+
+    /**
+     * Tiles of A packed and reused together: as many as fill 64 KB (MC_TILES × KC × {@link #A_STRIDE}
+     * floats: 8 tiles with 8-float vectors, 16 with 4), so the block stays in a 512 KB L2 beside B's
+     * panels and C's rows. With 8-float vectors, 128 KB blocks ran most of `medium`'s products
+     * slower, by up to a quarter on one thread (BENCHMARKS.md, "One counter for both operands").
+     */
+    static final int MC_TILES = Integer.getInteger("bytewise.gemm.mc", Math.max(1, 16 * 1024 / (KC * A_STRIDE)));
+
+    private static int tileRows(int rows) {
+        if (rows != 4 && rows != 6) throw new IllegalArgumentException("bytewise.gemm.rows must be 4 or 6, not " + rows);
+        return rows;
+    }
 
     /**
      * Per-thread packing buffers, grown on first use and then reused (no allocation per call). Each
