@@ -38,8 +38,8 @@ public final class Gemm {
     public static final int NR = 2 * L;
     public static final int KC = 256;
     /**
-     * Floats between a packed A tile's values at one k and the next: a vector length, more than the
-     * tile's rows need, so that the B row at the same k sits at {@link #B_STEP} times the A offset
+     * Floats between a packed A tile's values at one k and the next: a vector length (the tile's rows
+     * fill it at 4 floats, half of it at 8), so that the B row at the same k sits at {@link #B_STEP} times the A offset
      * and one counter from 0 addresses both. With an offset into a shared buffer per operand, C2's
      * k loop ran 21 instructions per 8 fmas, 7 of them on indices; now 18, 4 of them (a `medium`
      * step 6–9% faster; BENCHMARKS.md, "One counter for both operands"). Where the vector is
@@ -62,8 +62,8 @@ public final class Gemm {
     }
 
     /**
-     * Per-thread packing buffers, grown on first use and then reused (no allocation per call). Each
-     * A tile is its own array, as each B panel is, so the kernel indexes both from 0 with one counter.
+     * Per-thread packing buffers, reused from call to call (B's panels grown on first use). Each A
+     * tile is its own array, as each B panel is, so the kernel indexes both from 0 with one counter.
      */
     public static final class Workspace {
         final float[][] aTiles = new float[MC_TILES][KC * A_STRIDE];
