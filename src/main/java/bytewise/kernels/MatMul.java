@@ -11,12 +11,26 @@ import jdk.incubator.vector.VectorSpecies;
 public final class MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * Packed B above this many floats (8 MB; `medium`'s MLP-projection weight gradient, 2,048 rows
+     * by 1,536 inputs, is 12.6 MB) does not stay cached from one A block to the next, so such
+     * products go a KC slice at a time (BENCHMARKS.md, "A slice at a time").
+     */
+    static final long SLICE_OUTER_FLOATS = Long.getLong("bytewise.gemm.sliceOuterFloats", 2L << 20);
+
     private final WorkerPool pool;
+    private final long sliceOuterFloats;
     private final Gemm.Workspace[] workspaces;
     private float[][] packedB = new float[0][]; // B of the current product, packed once for all workers
 
     public MatMul(WorkerPool pool) {
+        this(pool, SLICE_OUTER_FLOATS);
+    }
+
+    /** With packed B above {@code sliceOuterFloats}, products go one KC slice of k at a time. */
+    MatMul(WorkerPool pool, long sliceOuterFloats) {
         this.pool = pool;
+        this.sliceOuterFloats = sliceOuterFloats;
         this.workspaces = new Gemm.Workspace[pool.size()];
         for (int i = 0; i < workspaces.length; i++) workspaces[i] = new Gemm.Workspace();
     }
@@ -31,6 +45,14 @@ public final class MatMul {
                      float[] b, int bOff, int brs, int bcs,
                      float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0 || k == 0) return;
+        if (k > Gemm.KC && (long) k * n > sliceOuterFloats) {
+            // B too large to stay cached while every A block passes over it: one KC slice of k at a
+            // time, packed just before use. Each C element still sums its k in the same order.
+            for (int k0 = 0; k0 < k; k0 += Gemm.KC) {
+                gemm(m, n, Math.min(Gemm.KC, k - k0), a, aOff + k0 * acs, ars, acs, b, bOff + k0 * brs, brs, bcs, c, cOff, ldc);
+            }
+            return;
+        }
         float[][] bp = packedB = Gemm.growPanels(packedB, k, n);
         pool.forChunks(Gemm.panels(n), pool.size() * 4, (p0, p1, w) -> Gemm.packB(b, bOff, brs, bcs, k, n, bp, p0, p1));
         int tiles = (m + Gemm.MR - 1) / Gemm.MR;

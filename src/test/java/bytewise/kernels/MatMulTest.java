@@ -192,6 +192,32 @@ class MatMulTest {
         assertArrayEquals(results[0], results[2], "1 vs 3 threads");
     }
 
+    /**
+     * Products whose packed B is large go one KC slice of k at a time; each element must sum its k
+     * in the same order as the whole product does, so the results are the same bit for bit.
+     */
+    @Test
+    void slicingLongProductsChangesNoBit() {
+        int rows = 2 * Gemm.KC + 77, in = Gemm.KC + 30, outC = 45; // k: 3 slices (backward), 2 (forward)
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] inp = random(rng, rows * in), w = random(rng, outC * in), dout = random(rng, rows * outC), bias = random(rng, outC);
+        for (WorkerPool pool : new WorkerPool[]{pool1, pool3}) {
+            float[][] results = new float[2][];
+            for (int sliced = 0; sliced < 2; sliced++) {
+                MatMul mm = new MatMul(pool, sliced == 1 ? 0 : Long.MAX_VALUE);
+                float[] out = new float[rows * outC], dinp = new float[rows * in], dw = new float[outC * in];
+                mm.forward(out, 0, inp, 0, w, 0, bias, 0, rows, in, outC, false);
+                mm.backward(dinp, 0, dw, 0, null, 0, dout, 0, inp, 0, w, 0, rows, in, outC);
+                float[] all = new float[out.length + dinp.length + dw.length];
+                System.arraycopy(out, 0, all, 0, out.length);
+                System.arraycopy(dinp, 0, all, out.length, dinp.length);
+                System.arraycopy(dw, 0, all, out.length + dinp.length, dw.length);
+                results[sliced] = all;
+            }
+            assertArrayEquals(results[0], results[1], pool.size() + " thread(s): sliced against whole");
+        }
+    }
+
     // ---------------------------------------------------------------- finite differences in double
 
     /** L = Σ_{r,o} G[r,o] · (bias[o] + Σ_i inp[r,i]·w[o,i]), all in double. */
