@@ -164,9 +164,17 @@ public final class Gemm {
     private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] tile) {
         if (ars == 1 && mr == MR) {
             // A is a transposed view (the weight gradient's doutᵀ): a tile's MR values at one k are
-            // adjacent, so read them together instead of walking each row down a column
-            for (int kk = 0, src = aOff + i0 + k0 * acs; kk < kb; kk++, src += acs) {
-                System.arraycopy(a, src, tile, kk * A_STRIDE, MR);
+            // adjacent, so read them together instead of walking each row down a column. One vector
+            // per k where the last one stays inside the array: its lanes past MR land in the
+            // stride's unused lanes. A 4-float System.arraycopy per k cost a quarter of a small
+            // weight gradient's time (BENCHMARKS.md, "A slice at a time").
+            int src = aOff + i0 + k0 * acs;
+            if (src + (long) (kb - 1) * acs + L <= a.length) {
+                for (int kk = 0, dst = 0; kk < kb; kk++, src += acs, dst += A_STRIDE) {
+                    FloatVector.fromArray(S, a, src).intoArray(tile, dst);
+                }
+            } else {
+                for (int kk = 0; kk < kb; kk++, src += acs) System.arraycopy(a, src, tile, kk * A_STRIDE, MR);
             }
             return;
         }
