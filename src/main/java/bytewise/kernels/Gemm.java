@@ -127,6 +127,10 @@ public final class Gemm {
         if (m0 >= m1 || n == 0 || k == 0) return;
         int tiles = (m1 - m0 + MR - 1) / MR;
         float[][] ap = ws.aTiles;
+        // A with rows in place (x in the forward, dy in the input gradient): the kernel reads whole
+        // tiles where they are. Packing them, a transpose of scalar moves, took 3-19% of those
+        // products' time, the most where B has few panels to share each packed tile (n = 128).
+        boolean inPlace = acs == 1;
         int panels = panels(n);
         // Rows in blocks of MC_TILES tiles; for each block, every KC slice of k in order (so each
         // C element sums its k in the same order as without blocks). The block's A slice is packed
@@ -138,7 +142,7 @@ public final class Gemm {
                 int kb = Math.min(KC, k - k0);
                 for (int t = tb; t < te; t++) {
                     int i0 = m0 + t * MR;
-                    packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap[t - tb]);
+                    if (!inPlace || m1 - i0 < MR) packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap[t - tb]);
                 }
                 // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile of the block
                 for (int p = 0; p < panels; p++) {
@@ -149,10 +153,14 @@ public final class Gemm {
                         int i0 = m0 + t * MR;
                         int mr = Math.min(MR, m1 - i0);
                         int cAt = cOff + i0 * ldc + n0;
-                        if (mr == MR && nr == NR) {
+                        if (inPlace && mr == MR) {
+                            int at = aOff + i0 * ars + k0;
+                            if (nr == NR) kernelRows(kb, a, at, ars, panel, c, cAt, ldc);
+                            else edge(kb, a, at, ars, panel, c, cAt, ldc, mr, nr, ws.tile);
+                        } else if (mr == MR && nr == NR) {
                             kernel(kb, ap[t - tb], panel, c, cAt, ldc);
                         } else {
-                            edge(kb, ap[t - tb], panel, c, cAt, ldc, mr, nr, ws.tile);
+                            edge(kb, ap[t - tb], 0, PACKED, panel, c, cAt, ldc, mr, nr, ws.tile);
                         }
                     }
                 }
@@ -224,10 +232,19 @@ public final class Gemm {
         }
     }
 
-    private static void edge(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc,
+    /** {@code ars} for a packed A tile in {@link #edge}. */
+    private static final int PACKED = -1;
+
+    /**
+     * A part-filled tile: rows [0, mr) × columns [0, nr), summed into a scratch tile first. A is the
+     * packed tile {@code a} when {@code ars} is {@link #PACKED}, else MR rows in place from
+     * {@code a[at]}, {@code ars} apart.
+     */
+    private static void edge(int kb, float[] a, int at, int ars, float[] panel, float[] c, int cAt, int ldc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
-        kernel(kb, aTile, panel, tile, 0, NR);
+        if (ars == PACKED) kernel(kb, a, panel, tile, 0, NR);
+        else kernelRows(kb, a, at, ars, panel, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
         }
@@ -299,6 +316,83 @@ public final class Gemm {
             a = FloatVector.broadcast(S, ap[ak + 3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
+        }
+        addRow(c, cAt, c00, c01);
+        addRow(c, cAt + ldc, c10, c11);
+        addRow(c, cAt + 2 * ldc, c20, c21);
+        addRow(c, cAt + 3 * ldc, c30, c31);
+    }
+
+    /**
+     * The register tile with A's MR rows read in place, {@code ars} apart from {@code a[at]} (each
+     * with stride 1 along k), where {@link #kernel} reads a packed tile. Same sums in the same order.
+     */
+    private static void kernelRows(int kb, float[] a, int at, int ars, float[] panel, float[] c, int cAt, int ldc) {
+        if (MR == 6) kernel6Rows(kb, a, at, ars, panel, c, cAt, ldc);
+        else kernel4Rows(kb, a, at, ars, panel, c, cAt, ldc);
+    }
+
+    private static void kernel6Rows(int kb, float[] a, int r0, int ars, float[] bp, float[] c, int cAt, int ldc) {
+        int r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars, r4 = r3 + ars, r5 = r4 + ars;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int kk = 0; kk < kb; kk++) {
+            int bk = kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            FloatVector av = FloatVector.broadcast(S, a[r0 + kk]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[r1 + kk]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[r2 + kk]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[r3 + kk]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[r4 + kk]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[r5 + kk]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        addRow(c, cAt, c00, c01);
+        addRow(c, cAt + ldc, c10, c11);
+        addRow(c, cAt + 2 * ldc, c20, c21);
+        addRow(c, cAt + 3 * ldc, c30, c31);
+        addRow(c, cAt + 4 * ldc, c40, c41);
+        addRow(c, cAt + 5 * ldc, c50, c51);
+    }
+
+    private static void kernel4Rows(int kb, float[] a, int r0, int ars, float[] bp, float[] c, int cAt, int ldc) {
+        int r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int kk = 0; kk < kb; kk++) {
+            int bk = kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
+            FloatVector av = FloatVector.broadcast(S, a[r0 + kk]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[r1 + kk]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[r2 + kk]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[r3 + kk]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
         }
         addRow(c, cAt, c00, c01);
         addRow(c, cAt + ldc, c10, c11);

@@ -178,6 +178,28 @@ class GemmTest {
         checkAll(Pattern.DYT_X);
     }
 
+    /**
+     * A with unit stride along k is read in place by the kernel; any other A is packed first. The same
+     * A stored both ways must give the same bits (partial tiles and panels, several KC slices).
+     */
+    @Test
+    void aReadInPlaceGivesTheSameBitsAsAPacked() {
+        for (int[] s : new int[][]{{37, 40, 600}, {2 * Gemm.MC_TILES * Gemm.MR + 3, 16, 257}, {5, 7, 9}}) {
+            int m = s[0], n = s[1], k = s[2];
+            Problem rows = new Problem(Pattern.X_WT, m, n, k, 5 + m); // A(i, kk) at i·k + kk: in place
+            float[] columns = new float[m * k]; // the same A at kk·m + i: packed
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) columns[kk * m + i] = rows.a(i, kk);
+            }
+            float[] inPlace = rows.gemm();
+            float[] packed = rows.c0.clone();
+            Gemm.gemm(0, m, n, k, columns, 0, 1, m, rows.b, rows.bOff, rows.brs, rows.bcs, packed, rows.cOff, rows.ldc,
+                    new Gemm.Workspace());
+            rows.check("A in place", rows.reference(), inPlace);
+            assertArrayEquals(packed, inPlace, "A in place against A packed: " + rows);
+        }
+    }
+
     /** Shapes big enough that every worker of 2 and 3 gets several full tiles and the split is uneven. */
     @Test
     void largerShapesBitIdenticalAcrossThreadCounts() {
