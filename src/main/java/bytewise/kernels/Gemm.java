@@ -8,17 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A and B are strided views, {@code A(i, k) = a[aOff + i*ars + k*acs]}, so one kernel serves
  * {@code x·Wᵀ}, {@code dy·W} and {@code dyᵀ·x} with no transposed copies: the packing does the
- * transposes. Both operands are packed in slices of {@link #KC} along k, each A tile and each B
- * panel into an array of its own; then a register-blocked tile of {@link #MR} rows × two vectors
- * ({@link #NR} columns) accumulates with broadcast + fma (C2 does not vectorise the plain loops).
+ * transposes. B is packed in slices of {@link #KC} along k, each panel into an array of its own; so
+ * is A ({@code dyᵀ} in the weight gradient) unless its rows run along k, in which case the kernel
+ * reads a tile's rows in place ({@link #kernelRows}). A register-blocked tile of {@link #MR} rows ×
+ * two vectors ({@link #NR} columns) accumulates with broadcast + fma (C2 does not vectorise the
+ * plain loops). Read in place or packed, each element's sum runs in the same order.
  *
  * <p>The tile's height follows the register file ({@link #MR}): a tile whose accumulators, B vectors
  * and broadcast do not fit in registers makes C2 spill, and box a vector on the heap, in every
  * iteration of the k loop (measured: the 6-row tile ran at 35 GFLOP/s with 8-float vectors on a
  * 16-register AVX2 core and the 4-row tile at 80; BENCHMARKS.md, "Every width").
  *
- * <p>Every index the k loop touches is linear in its counter and the packed buffers hold whole
- * tiles, so the Vector API's bounds checks stay on and C2 hoists them out of the loop.
+ * <p>Every index the k loop touches is linear in its counter, the packed buffers hold whole tiles
+ * and a tile read in place is a full one, so the Vector API's bounds checks stay on and C2 hoists
+ * them out of the loop.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
