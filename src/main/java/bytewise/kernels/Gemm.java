@@ -136,8 +136,8 @@ public final class Gemm {
         boolean inPlace = acs == 1;
         int panels = panels(n);
         // Rows in blocks of MC_TILES tiles; for each block, every KC slice of k in order (so each
-        // C element sums its k in the same order as without blocks). The block's A slice is packed
-        // once and stays in L2 while every B panel passes over it, and its C rows stay in L2 across
+        // C element sums its k in the same order as without blocks). The block's A slice (packed
+        // once, or read in place) stays in L2 while every B panel passes over it, and its C rows stay in L2 across
         // the slices: with the whole chunk at once (2,048 rows), A was 2 MB and C up to 3 MB.
         for (int tb = 0; tb < tiles; tb += MC_TILES) {
             int te = Math.min(tiles, tb + MC_TILES);
