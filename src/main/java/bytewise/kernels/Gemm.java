@@ -116,7 +116,7 @@ public final class Gemm {
                             float[] c, int cOff, int ldc, Workspace ws) {
         if (m0 >= m1 || n == 0 || k == 0) return;
         float[][] bp = ws.bFor(k, n);
-        packB(b, bOff, brs, bcs, k, n, bp, 0, panels(n));
+        packB(b, bOff, brs, bcs, k, n, bp, 0, packUnits(k, n, bcs));
         gemmPacked(m0, m1, n, k, a, aOff, ars, acs, bp, c, cOff, ldc, ws);
     }
 
@@ -200,26 +200,53 @@ public final class Gemm {
     }
 
     /**
-     * Packs column panels [p0, p1) of the k × n operand {@code B(kk, j) = b[bOff + kk*brs + j*bcs]}
-     * into {@code bp} (sized by {@link #growPanels}): the panel of KC slice s and columns
-     * [p·NR, p·NR + NR) is {@code bp[s * panels(n) + p]}, kb rows of NR floats, zero-padded past
-     * column n. Panels are independent, so threads can pack disjoint ranges.
+     * Units {@link #packB} splits B's packing into, for threads to share: B's rows where they are
+     * contiguous ({@code bcs == 1}), else its column panels.
      */
-    public static void packB(float[] b, int bOff, int brs, int bcs, int k, int n, float[][] bp, int p0, int p1) {
+    public static int packUnits(int k, int n, int bcs) {
+        return bcs == 1 ? k : panels(n);
+    }
+
+    /**
+     * Packs units [u0, u1) ({@link #packUnits}) of the k × n operand
+     * {@code B(kk, j) = b[bOff + kk*brs + j*bcs]} into {@code bp} (sized by {@link #growPanels}):
+     * the panel of KC slice s and columns [p·NR, p·NR + NR) is {@code bp[s * panels(n) + p]}, kb rows
+     * of NR floats, zero-padded past column n. Units are disjoint, so threads can pack disjoint ranges.
+     */
+    public static void packB(float[] b, int bOff, int brs, int bcs, int k, int n, float[][] bp, int u0, int u1) {
+        if (bcs == 1) packRows(b, bOff, brs, n, bp, u0, u1);
+        else packColumns(b, bOff, brs, bcs, k, n, bp, u0, u1);
+    }
+
+    /**
+     * Rows [r0, r1) of a B whose rows are contiguous (x in the weight gradient, W in the input
+     * gradient), each read once, across the panels, two vectors per whole panel. Split by panels
+     * instead, each thread walked all of B's rows taking 64 bytes from each, and packing took
+     * 18–25% of the weight gradients' time on two threads (BENCHMARKS.md, "Packing B by rows").
+     */
+    private static void packRows(float[] b, int bOff, int brs, int n, float[][] bp, int r0, int r1) {
+        int panels = panels(n), whole = n / NR, tail = n - whole * NR;
+        for (int kk = r0; kk < r1; kk++) {
+            int src = bOff + kk * brs, slice = kk / KC * panels, dst = kk % KC * NR;
+            for (int p = 0; p < whole; p++, src += NR) {
+                float[] panel = bp[slice + p];
+                FloatVector.fromArray(S, b, src).intoArray(panel, dst);
+                FloatVector.fromArray(S, b, src + L).intoArray(panel, dst + L);
+            }
+            if (tail > 0) {
+                float[] panel = bp[slice + whole];
+                System.arraycopy(b, src, panel, dst, tail);
+                java.util.Arrays.fill(panel, dst + tail, dst + NR, 0f);
+            }
+        }
+    }
+
+    /** Column panels [p0, p1) of any B, a column at a time (a transposed B: W in the forward). */
+    private static void packColumns(float[] b, int bOff, int brs, int bcs, int k, int n, float[][] bp, int p0, int p1) {
         int panels = panels(n);
-        // panels [p0, byRows) are whole and B's rows contiguous: those go a row of B at a time
-        int byRows = bcs == 1 ? Math.max(p0, Math.min(p1, n / NR)) : p0;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kb = Math.min(KC, k - k0), slice = k0 / KC * panels;
-            // Each row of B read once, across the panels. A panel at a time walks down B's rows
-            // instead, 64 bytes from each: with the weight gradient's 1,536-float rows that is a new
-            // page per row (weight gradients 2.4–4.8% faster on one thread; BENCHMARKS.md).
-            for (int kk = 0; kk < kb && p0 < byRows; kk++) {
-                int src = bOff + (k0 + kk) * brs;
-                for (int p = p0; p < byRows; p++) System.arraycopy(b, src + p * NR, bp[slice + p], kk * NR, NR);
-            }
-            // the rest (a transposed B, or the last panel, part-filled) a column at a time
-            for (int p = byRows; p < p1; p++) {
+            for (int p = p0; p < p1; p++) {
                 int n0 = p * NR;
                 int nw = Math.min(NR, n - n0);
                 float[] panel = bp[slice + p];

@@ -54,7 +54,7 @@ public final class MatMul {
             return;
         }
         float[][] bp = packedB = Gemm.growPanels(packedB, k, n);
-        pool.forChunks(Gemm.panels(n), pool.size() * 4, (p0, p1, w) -> Gemm.packB(b, bOff, brs, bcs, k, n, bp, p0, p1));
+        pool.forChunks(Gemm.packUnits(k, n, bcs), pool.size() * 4, (u0, u1, w) -> Gemm.packB(b, bOff, brs, bcs, k, n, bp, u0, u1));
         int tiles = (m + Gemm.MR - 1) / Gemm.MR;
         pool.forChunks(tiles, 4 * pool.size(), (t0, t1, w) -> {
             int m0 = t0 * Gemm.MR, m1 = Math.min(m, t1 * Gemm.MR);
