@@ -222,7 +222,7 @@ public final class Gemm {
      * Rows [r0, r1) of a B whose rows are contiguous (x in the weight gradient, W in the input
      * gradient), each read once, across the panels, two vectors per whole panel. Split by panels
      * instead, each thread walked all of B's rows taking 64 bytes from each, and packing took
-     * 18–25% of the weight gradients' time on two threads (BENCHMARKS.md, "Packing B by rows").
+     * 18–26% of the weight gradients' time on two threads (BENCHMARKS.md, "Packing B by rows").
      */
     private static void packRows(float[] b, int bOff, int brs, int n, float[][] bp, int r0, int r1) {
         int panels = panels(n), whole = n / NR, tail = n - whole * NR;
