@@ -280,7 +280,13 @@ public final class Gemm {
         }
     }
 
-    /** The MR × 2-vector register tile: its accumulators stay in registers across the k loop. */
+    /**
+     * The MR × 2-vector register tile: its accumulators stay in registers across the k loop. Each
+     * kernel adds its tile to C itself, with Vector API calls only: those are always inlined, where
+     * a helper method taking the accumulators was left a call once the six-row kernel passed C2's
+     * node limit for inlining, and its vectors were then boxed on the heap at every k (the six-row
+     * products ran 1.2 to 3.7 times slower; BENCHMARKS.md, "Boxed accumulators").
+     */
     private static void kernel(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc) {
         if (MR == 6) kernel6(kb, aTile, panel, c, cAt, ldc); // MR is a constant: C2 folds the branch
         else kernel4(kb, aTile, panel, c, cAt, ldc);
@@ -317,12 +323,18 @@ public final class Gemm {
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
-        addRow(c, cAt, c00, c01);
-        addRow(c, cAt + ldc, c10, c11);
-        addRow(c, cAt + 2 * ldc, c20, c21);
-        addRow(c, cAt + 3 * ldc, c30, c31);
-        addRow(c, cAt + 4 * ldc, c40, c41);
-        addRow(c, cAt + 5 * ldc, c50, c51);
+        FloatVector.fromArray(S, c, cAt).add(c00).intoArray(c, cAt);
+        FloatVector.fromArray(S, c, cAt + L).add(c01).intoArray(c, cAt + L);
+        FloatVector.fromArray(S, c, cAt + ldc).add(c10).intoArray(c, cAt + ldc);
+        FloatVector.fromArray(S, c, cAt + ldc + L).add(c11).intoArray(c, cAt + ldc + L);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc).add(c20).intoArray(c, cAt + 2 * ldc);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc + L).add(c21).intoArray(c, cAt + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc).add(c30).intoArray(c, cAt + 3 * ldc);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc + L).add(c31).intoArray(c, cAt + 3 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 4 * ldc).add(c40).intoArray(c, cAt + 4 * ldc);
+        FloatVector.fromArray(S, c, cAt + 4 * ldc + L).add(c41).intoArray(c, cAt + 4 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 5 * ldc).add(c50).intoArray(c, cAt + 5 * ldc);
+        FloatVector.fromArray(S, c, cAt + 5 * ldc + L).add(c51).intoArray(c, cAt + 5 * ldc + L);
     }
 
     private static void kernel4(int kb, float[] ap, float[] bp, float[] c, int cAt, int ldc) {
@@ -347,10 +359,14 @@ public final class Gemm {
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
         }
-        addRow(c, cAt, c00, c01);
-        addRow(c, cAt + ldc, c10, c11);
-        addRow(c, cAt + 2 * ldc, c20, c21);
-        addRow(c, cAt + 3 * ldc, c30, c31);
+        FloatVector.fromArray(S, c, cAt).add(c00).intoArray(c, cAt);
+        FloatVector.fromArray(S, c, cAt + L).add(c01).intoArray(c, cAt + L);
+        FloatVector.fromArray(S, c, cAt + ldc).add(c10).intoArray(c, cAt + ldc);
+        FloatVector.fromArray(S, c, cAt + ldc + L).add(c11).intoArray(c, cAt + ldc + L);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc).add(c20).intoArray(c, cAt + 2 * ldc);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc + L).add(c21).intoArray(c, cAt + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc).add(c30).intoArray(c, cAt + 3 * ldc);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc + L).add(c31).intoArray(c, cAt + 3 * ldc + L);
     }
 
     /**
@@ -393,12 +409,18 @@ public final class Gemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        addRow(c, cAt, c00, c01);
-        addRow(c, cAt + ldc, c10, c11);
-        addRow(c, cAt + 2 * ldc, c20, c21);
-        addRow(c, cAt + 3 * ldc, c30, c31);
-        addRow(c, cAt + 4 * ldc, c40, c41);
-        addRow(c, cAt + 5 * ldc, c50, c51);
+        FloatVector.fromArray(S, c, cAt).add(c00).intoArray(c, cAt);
+        FloatVector.fromArray(S, c, cAt + L).add(c01).intoArray(c, cAt + L);
+        FloatVector.fromArray(S, c, cAt + ldc).add(c10).intoArray(c, cAt + ldc);
+        FloatVector.fromArray(S, c, cAt + ldc + L).add(c11).intoArray(c, cAt + ldc + L);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc).add(c20).intoArray(c, cAt + 2 * ldc);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc + L).add(c21).intoArray(c, cAt + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc).add(c30).intoArray(c, cAt + 3 * ldc);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc + L).add(c31).intoArray(c, cAt + 3 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 4 * ldc).add(c40).intoArray(c, cAt + 4 * ldc);
+        FloatVector.fromArray(S, c, cAt + 4 * ldc + L).add(c41).intoArray(c, cAt + 4 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 5 * ldc).add(c50).intoArray(c, cAt + 5 * ldc);
+        FloatVector.fromArray(S, c, cAt + 5 * ldc + L).add(c51).intoArray(c, cAt + 5 * ldc + L);
     }
 
     private static void kernel4Rows(int kb, float[] a, int r0, int ars, float[] bp, float[] c, int cAt, int ldc) {
@@ -424,14 +446,13 @@ public final class Gemm {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        addRow(c, cAt, c00, c01);
-        addRow(c, cAt + ldc, c10, c11);
-        addRow(c, cAt + 2 * ldc, c20, c21);
-        addRow(c, cAt + 3 * ldc, c30, c31);
-    }
-
-    private static void addRow(float[] c, int at, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(S, c, at).add(v0).intoArray(c, at);
-        FloatVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
+        FloatVector.fromArray(S, c, cAt).add(c00).intoArray(c, cAt);
+        FloatVector.fromArray(S, c, cAt + L).add(c01).intoArray(c, cAt + L);
+        FloatVector.fromArray(S, c, cAt + ldc).add(c10).intoArray(c, cAt + ldc);
+        FloatVector.fromArray(S, c, cAt + ldc + L).add(c11).intoArray(c, cAt + ldc + L);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc).add(c20).intoArray(c, cAt + 2 * ldc);
+        FloatVector.fromArray(S, c, cAt + 2 * ldc + L).add(c21).intoArray(c, cAt + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc).add(c30).intoArray(c, cAt + 3 * ldc);
+        FloatVector.fromArray(S, c, cAt + 3 * ldc + L).add(c31).intoArray(c, cAt + 3 * ldc + L);
     }
 }
