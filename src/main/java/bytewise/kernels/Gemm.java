@@ -34,8 +34,10 @@ public final class Gemm {
             L >= 16 || System.getProperty("os.arch", "").equals("aarch64") ? 32 : 16;
     /**
      * Tile rows: 6 rows × 2 vectors need 12 accumulators + 2 B vectors + 1 broadcast = 15 registers,
-     * which C2 cannot hold in 16 and spills; 4 rows need 11. {@code -Dbytewise.gemm.rows=4|6}
-     * overrides the choice, for benchmarks.
+     * but C2 loads all six broadcasts at the top of the packed kernel's loop and, with 16, keeps two
+     * accumulators on the stack (weight gradients at 0.59–0.66 of four rows' speed on an AVX2 Zen 3;
+     * BENCHMARKS.md, "Boxed accumulators"). Four rows fit even so: 8 + 2 + 4.
+     * {@code -Dbytewise.gemm.rows=4|6} overrides the choice, for benchmarks.
      */
     public static final int MR = tileRows(Integer.getInteger("bytewise.gemm.rows", VECTOR_REGISTERS >= 32 ? 6 : 4));
     public static final int NR = 2 * L;
@@ -285,7 +287,7 @@ public final class Gemm {
      * kernel adds its tile to C itself, with Vector API calls only: those are always inlined, where
      * a helper method taking the accumulators was left a call once the six-row kernel passed C2's
      * node limit for inlining, and its vectors were then boxed on the heap at every k (the six-row
-     * products ran 1.2 to 3.7 times slower; BENCHMARKS.md, "Boxed accumulators").
+     * products ran 1.3 to 3.6 times slower; BENCHMARKS.md, "Boxed accumulators").
      */
     private static void kernel(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc) {
         if (MR == 6) kernel6(kb, aTile, panel, c, cAt, ldc); // MR is a constant: C2 folds the branch
