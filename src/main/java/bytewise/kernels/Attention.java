@@ -228,7 +228,10 @@ public final class Attention {
         java.util.Arrays.fill(row, ro + n, end, 0f);
         int full = n / L * L;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < full; j += L) vmax = vmax.max(FloatVector.fromArray(S, row, ro + j));
+        // The fresh vector is the receiver, the loop-carried one the argument: C2 binds a call on a
+        // loop-carried vector only from a type profile, which some compiles lack, and then boxed it
+        // and ran the max in plain Java (SteadyStateAllocationTest).
+        for (int j = 0; j < full; j += L) vmax = FloatVector.fromArray(S, row, ro + j).max(vmax);
         float max = vmax.reduceLanes(VectorOperators.MAX); // max is exact in any order
         for (int j = full; j < n; j++) max = Math.max(max, row[ro + j]);
         FloatVector shift = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
@@ -236,7 +239,7 @@ public final class Attention {
             FloatVector keep = FloatVector.fromArray(S, KEEP, Math.max(0, L - (n - j)));
             FloatVector e = Vec.exp(FloatVector.fromArray(S, row, ro + j).sub(shift)).mul(keep);
             e.intoArray(row, ro + j);
-            acc = acc.add(e);
+            acc = e.add(acc);
         }
         acc.intoArray(row, end);
         FloatVector inv = FloatVector.broadcast(S, 1f / Vec.sumStoredLanes(row, end));

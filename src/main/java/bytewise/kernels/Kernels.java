@@ -85,14 +85,14 @@ public final class Kernels {
         for (; i < up; i += L) {
             FloatVector norm = FloatVector.fromArray(S, inp, x + i).sub(vm).mul(vs);
             FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i).mul(FloatVector.fromArray(S, dout, d + i));
-            accMean = accMean.add(dnorm);
+            accMean = dnorm.add(accMean);
             accNorm = dnorm.fma(norm, accNorm);
         }
         if (i < c) {
             VectorMask<Float> tm = Vec.tail(up, c);
             FloatVector norm = FloatVector.fromArray(S, inp, x + i, tm).sub(vm).mul(vs).blend(0f, tm.not());
             FloatVector dnorm = FloatVector.fromArray(S, w, wOff + i, tm).mul(FloatVector.fromArray(S, dout, d + i, tm));
-            accMean = accMean.add(dnorm);
+            accMean = dnorm.add(accMean);
             accNorm = dnorm.fma(norm, accNorm);
         }
         sums[0] = Vec.sumLanes(accMean);

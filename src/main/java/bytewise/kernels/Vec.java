@@ -100,21 +100,22 @@ public final class Vec {
         return sumLanes(acc);
     }
 
+    /** Σ a[ao, ao + n). Loops call on the fresh vector, not the loop-carried sum (see Attention.softmaxRow). */
     public static float sum(float[] a, int ao, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
-        for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, a, ao + i));
-        if (i < n) acc = acc.add(FloatVector.fromArray(S, a, ao + i, tail(i, n)));
+        for (int up = S.loopBound(n); i < up; i += L) acc = FloatVector.fromArray(S, a, ao + i).add(acc);
+        if (i < n) acc = FloatVector.fromArray(S, a, ao + i, tail(i, n)).add(acc);
         return sumLanes(acc);
     }
 
     public static float max(float[] a, int ao, int n) {
         int i = 0;
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int up = S.loopBound(n); i < up; i += L) acc = acc.max(FloatVector.fromArray(S, a, ao + i));
+        for (int up = S.loopBound(n); i < up; i += L) acc = FloatVector.fromArray(S, a, ao + i).max(acc);
         if (i < n) {
             VectorMask<Float> m = tail(i, n);
-            acc = acc.max(FloatVector.fromArray(S, a, ao + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+            acc = FloatVector.fromArray(S, a, ao + i, m).blend(Float.NEGATIVE_INFINITY, m.not()).max(acc);
         }
         return acc.reduceLanes(VectorOperators.MAX); // max is exact in any order
     }
@@ -127,13 +128,13 @@ public final class Vec {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector e = exp(FloatVector.fromArray(S, a, ao + i).sub(vs));
             e.intoArray(a, ao + i);
-            acc = acc.add(e);
+            acc = e.add(acc);
         }
         if (i < n) {
             VectorMask<Float> m = tail(i, n);
             FloatVector e = exp(FloatVector.fromArray(S, a, ao + i, m).sub(vs)).blend(0f, m.not());
             e.intoArray(a, ao + i, m);
-            acc = acc.add(e);
+            acc = e.add(acc);
         }
         return sumLanes(acc);
     }
