@@ -267,33 +267,6 @@ class GemmTest {
     }
 
     /** A workspace reused for a smaller, then larger problem gives the same result as a fresh one. */
-    /**
-     * Once C2 has compiled them, the kernels keep their accumulators in registers and allocate
-     * nothing. A helper taking the accumulators as arguments, left a call when the six-row kernel's
-     * parse passed C2's node limit for inlining, boxed them on the heap at every step of k and ran
-     * the product at a third of its speed. Repeats each product until one call allocates no
-     * bytes on this thread, and fails if none does within a minute.
-     */
-    @Test
-    void compiledKernelsAllocateNothing() {
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-        for (Pattern pattern : new Pattern[]{Pattern.X_WT, Pattern.DYT_X}) { // A read in place; A packed
-            Problem p = new Problem(pattern, 8 * Gemm.MR + 1, 4 * Gemm.NR + 3, 600, 11);
-            Gemm.Workspace ws = new Gemm.Workspace();
-            float[] c = p.c0.clone();
-            long bytes = Long.MAX_VALUE, calls = 0, deadline = System.nanoTime() + 60_000_000_000L;
-            while (bytes > 0 && System.nanoTime() < deadline) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                Gemm.gemm(0, p.m, p.n, p.k, p.a, p.aOff, p.ars, p.acs, p.b, p.bOff, p.brs, p.bcs, c, p.cOff, p.ldc, ws);
-                bytes = threads.getCurrentThreadAllocatedBytes() - before;
-                calls++;
-            }
-            assertEquals(0, bytes, p + ": the last of " + calls + " calls allocated " + bytes + " bytes");
-        }
-    }
-
     @Test
     void workspaceReuseAcrossShapes() {
         Gemm.Workspace ws = new Gemm.Workspace();
