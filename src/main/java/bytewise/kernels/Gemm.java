@@ -285,9 +285,10 @@ public final class Gemm {
     /**
      * The MR × 2-vector register tile: its accumulators stay in registers across the k loop. Each
      * kernel adds its tile to C itself, with Vector API calls only: those are always inlined, where
-     * a helper method taking the accumulators was left a call once the six-row kernel passed C2's
-     * node limit for inlining, and its vectors were then boxed on the heap at every k (the six-row
-     * products ran 1.3 to 3.6 times slower; BENCHMARKS.md, "Boxed accumulators").
+     * a helper method taking the accumulators was left a call wherever C2 reached its node limit for
+     * inlining (the six-row kernels; the four-row one when inlined into gemmPacked), and its vectors
+     * were then boxed on the heap at every k (six-row products 1.3 to 3.6 times slower, 151 MB of
+     * garbage a training step at d_model 100; BENCHMARKS.md, "Boxed accumulators").
      */
     private static void kernel(int kb, float[] aTile, float[] panel, float[] c, int cAt, int ldc) {
         if (MR == 6) kernel6(kb, aTile, panel, c, cAt, ldc); // MR is a constant: C2 folds the branch
