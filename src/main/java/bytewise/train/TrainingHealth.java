@@ -129,20 +129,28 @@ public final class TrainingHealth {
         }
     }
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    /**
+     * The preferred shapes, so that a float vector's two halves widen to two double vectors. With a
+     * second float species (this class read 4 floats at a time), the Vector API's shared call sites
+     * saw two vector classes, and C2 once compiled Gemm.packRows with class checks that boxed its
+     * vectors (BENCHMARKS.md, "Boxed accumulators"). A 256-bit double species would also be wider
+     * than a 128-bit CPU's vectors.
+     */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     /**
-     * Σg², Σw², Σu² over [from, to) into acc, in double: four floats at a time widened to doubles
-     * (exact), two interleaved partial sums per figure.
+     * Σg², Σw², Σu² over [from, to) into acc, in double: a vector of floats at a time, its halves
+     * widened to doubles (exact), one partial sum per half and figure.
      */
     private void sums(float[] params, float[] grads, float[] other, boolean isPrevious, int from, int to) {
         DoubleVector g0 = DoubleVector.zero(D), g1 = g0, w0 = g0, w1 = g0, u0 = g0, u1 = g0;
         int j = from, step = F.length();
-        for (; j + 2 * step <= to; j += 2 * step) {
-            DoubleVector p0 = widen(params, j), p1 = widen(params, j + step);
-            DoubleVector a0 = widen(grads, j), a1 = widen(grads, j + step);
-            DoubleVector d0 = widen(other, j), d1 = widen(other, j + step);
+        for (; j + step <= to; j += step) {
+            FloatVector p = FloatVector.fromArray(F, params, j), a = FloatVector.fromArray(F, grads, j);
+            FloatVector o = FloatVector.fromArray(F, other, j);
+            DoubleVector p0 = widen(p, 0), p1 = widen(p, 1), a0 = widen(a, 0), a1 = widen(a, 1);
+            DoubleVector d0 = widen(o, 0), d1 = widen(o, 1);
             if (isPrevious) {
                 d0 = p0.sub(d0);
                 d1 = p1.sub(d1);
@@ -167,8 +175,9 @@ public final class TrainingHealth {
         acc[2] = u;
     }
 
-    private static DoubleVector widen(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+    /** Half {@code part} (0 or 1) of {@code v}, widened to doubles. */
+    private static DoubleVector widen(FloatVector v, int part) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
     }
 
     public double gradNorm(int row) {
