@@ -28,10 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * must hold in every run at every vector width.
  *
  * <p>{@link SteadyStateProbe} runs in a fresh JVM with this one's vector width and tile options: in
- * the suite's own JVM, after hundreds of other tests had compiled, deoptimized and recompiled the
- * same kernels on other shapes, `Gemm.packRows` was once left running the Vector API's plain-Java
- * code (BENCHMARKS.md, "Boxed accumulators"). The bounds leave room for what the engine allocates by
- * design, a task object per parallel loop: 14–35 KB a step and under 0.7 KB a decoded byte here.
+ * the suite's own JVM, after the studio's tests, C2 recompiled `Gemm.packRows` with class checks
+ * that boxed its vectors, in three runs of four, until TrainingHealth stopped using a second float
+ * species (BENCHMARKS.md, "Boxed accumulators"); two clean runs since are not yet proof. The bounds
+ * leave room for what the engine allocates by design, a task object per parallel loop: 14–35 KB a
+ * step and under 0.7 KB a decoded byte here.
  */
 class SteadyStateAllocationTest {
 
