@@ -52,6 +52,12 @@ public final class Gemm {
      */
     static final int A_STRIDE = L >= MR ? L : NR;
     static final int B_STEP = NR / A_STRIDE;
+    /**
+     * Floats {@link #packA} copies per k from a transposed A: the whole vectors that hold a tile's
+     * MR values. Two where a vector is shorter than the tile (4 floats and 6 rows: NEON); with one,
+     * that tile's last two rows were never packed.
+     */
+    static final int A_COPY = L >= MR ? L : 2 * L;
 
     /**
      * Tiles of A packed and reused together: as many as fill 64 KB (MC_TILES × KC × {@link #A_STRIDE}
@@ -177,14 +183,15 @@ public final class Gemm {
     private static void packA(float[] a, int aOff, int ars, int acs, int i0, int mr, int k0, int kb, float[] tile) {
         if (ars == 1 && mr == MR) {
             // A is a transposed view (the weight gradient's doutᵀ): a tile's MR values at one k are
-            // adjacent, so read them together instead of walking each row down a column. One vector
-            // per k where the last one stays inside the array: its lanes past MR land in the
+            // adjacent, so read them together instead of walking each row down a column. Whole
+            // vectors per k where the last one stays inside the array: lanes past MR land in the
             // stride's unused lanes (768 × 128 × 384 weight gradient 4–13% faster than with a
             // 4-float System.arraycopy per k; BENCHMARKS.md, "A slice at a time").
             int src = aOff + i0 + k0 * acs;
-            if (src + (long) (kb - 1) * acs + L <= a.length) {
+            if (src + (long) (kb - 1) * acs + A_COPY <= a.length) {
                 for (int kk = 0, dst = 0; kk < kb; kk++, src += acs, dst += A_STRIDE) {
                     FloatVector.fromArray(S, a, src).intoArray(tile, dst);
+                    if (A_COPY > L) FloatVector.fromArray(S, a, src + L).intoArray(tile, dst + L);
                 }
             } else {
                 for (int kk = 0; kk < kb; kk++, src += acs) System.arraycopy(a, src, tile, kk * A_STRIDE, MR);
