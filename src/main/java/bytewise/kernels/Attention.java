@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are tested against.
  */
 public final class Attention {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = Vec.SPECIES;
     static final int L = S.length();
     /** L ones then L zeros: the L floats from {@code L - k} are k ones, then zeros. */
     private static final float[] KEEP = new float[2 * L];

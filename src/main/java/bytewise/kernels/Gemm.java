@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * them out of the loop.
  */
 public final class Gemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = Vec.SPECIES;
     static final int L = S.length();
     /**
      * Vector registers C2 can allocate: 32 with AVX-512 (the only x86 that prefers 16-float vectors)

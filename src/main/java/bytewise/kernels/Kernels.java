@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * against. Layouts follow llm.c: activations are (rows, channels) row-major.
  */
 public final class Kernels {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = Vec.SPECIES;
     static final int L = S.length();
     public static final float LN_EPS = 1e-5f;
     private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);

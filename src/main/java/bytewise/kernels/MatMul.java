@@ -1,6 +1,5 @@
 package bytewise.kernels;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * results are bit-identical across thread counts.
  */
 public final class MatMul {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Vec.SPECIES;
 
     /**
      * Packed B above this many floats (8 MB; `medium`'s MLP-projection weight gradient, 2,048 rows

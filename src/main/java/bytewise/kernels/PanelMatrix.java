@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The copy is taken at construction: a matrix built from weights that change later is stale.
  */
 public final class PanelMatrix {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Vec.SPECIES;
     private static final int L = S.length();
     /** Outputs per panel: four vectors, so two rows keep 8 accumulators and 4 weight vectors in registers. */
     public static final int PW = 4 * L;

@@ -17,11 +17,28 @@ import jdk.incubator.vector.VectorSpecies;
  * results depend on how warm the JIT is.
  */
 public final class Vec {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The engine's one float species, read by every kernel: the CPU's preferred, or the width
+     * {@code -Dbytewise.vector.bits=128|256|512} names. A width wider than the CPU's runs in the
+     * Vector API's Java code, many times slower but with the same bits, so the tests can check the
+     * 16-float layout (AVX-512's) on an AVX2 machine.
+     */
+    public static final VectorSpecies<Float> SPECIES = species(System.getProperty("bytewise.vector.bits"));
+    static final VectorSpecies<Float> S = SPECIES;
     static final int L = S.length();
     private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
     private Vec() {}
+
+    private static VectorSpecies<Float> species(String bits) {
+        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
+        return switch (bits.strip()) {
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException("bytewise.vector.bits must be 128, 256 or 512, not " + bits);
+        };
+    }
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] butterfly() {

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Reuses its buffers; one instance per generating thread.
  */
 public final class Sampler {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED; // 256 is a multiple of every width
+    private static final VectorSpecies<Float> S = Vec.SPECIES; // 256 is a multiple of every width
     private final float[] probs = new float[256];
     private final long[] order = new long[256];
     private final SamplingSettings settings;

@@ -1,6 +1,7 @@
 package bytewise.train;
 
 import bytewise.kernels.WorkerPool;
+import bytewise.kernels.Vec;
 import bytewise.model.ParameterLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -11,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matrices only (never biases or LayerNorm gains), then the bias-corrected Adam step.
  */
 public final class AdamW {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Vec.SPECIES;
     private static final int NORM_CHUNK = 4096;
 
     private final float[] m, v;

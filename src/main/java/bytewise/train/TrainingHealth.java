@@ -1,5 +1,6 @@
 package bytewise.train;
 
+import bytewise.kernels.Vec;
 import bytewise.model.ModelConfig;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -130,14 +131,15 @@ public final class TrainingHealth {
     }
 
     /**
-     * The preferred shapes, so that a float vector's two halves widen to two double vectors. With a
+     * The engine's float species ({@link Vec#SPECIES}) and doubles of the same shape, so that a float
+     * vector's two halves widen to two double vectors. With a
      * second float species (this class read 4 floats at a time), the Vector API's shared call sites
      * saw two vector classes, and C2 once compiled Gemm.packRows with class checks that boxed its
      * vectors (BENCHMARKS.md, "Boxed accumulators"). A 256-bit double species would also be wider
      * than a 128-bit CPU's vectors.
      */
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Vec.SPECIES;
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
 
     /**
      * Σg², Σw², Σu² over [from, to) into acc, in double: a vector of floats at a time, its halves

@@ -2,8 +2,8 @@ package bytewise.bench;
 
 import bytewise.kernels.Gemm;
 import bytewise.kernels.MatMul;
+import bytewise.kernels.Vec;
 import bytewise.kernels.WorkerPool;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * GFLOP/s of a linear layer's three products (forward x·Wᵀ, input gradient dy·W, weight gradient
@@ -18,7 +18,7 @@ public final class GemmCompare {
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]);
         System.out.printf("{\"type\":\"vector\",\"floats\":%d,\"tile_rows\":%d,\"tile_cols\":%d}%n",
-                FloatVector.SPECIES_PREFERRED.length(), Gemm.MR, Gemm.NR);
+                Vec.SPECIES.length(), Gemm.MR, Gemm.NR);
         try (WorkerPool pool = new WorkerPool(threads)) {
             MatMul mm = new MatMul(pool);
             for (String shape : args[1].split(",")) {

@@ -43,13 +43,13 @@ class KernelsTest {
     @Test
     void storedLaneSumHasTheBitsOfTheVectorLaneSum() {
         SplittableRandom rng = new SplittableRandom(7);
-        int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        int L = bytewise.kernels.Vec.SPECIES.length();
         for (int trial = 0; trial < 200; trial++) {
             // magnitudes spread over many binades, so a different order would round differently
             float[] lanes = new float[L];
             for (int i = 0; i < L; i++) lanes[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(-3, 4)));
             float vector = Vec.sumLanes(jdk.incubator.vector.FloatVector.fromArray(
-                    jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, lanes, 0));
+                    bytewise.kernels.Vec.SPECIES, lanes, 0));
             float[] buf = new float[L + 3];
             System.arraycopy(lanes, 0, buf, 3, L);
             assertEquals(Float.floatToRawIntBits(vector), Float.floatToRawIntBits(Vec.sumStoredLanes(buf, 3)),
@@ -506,7 +506,7 @@ class KernelsTest {
 
     @Test
     void softmaxRowMatchesReferenceAndZeroesTheRestOfItsLastVector() {
-        int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        int L = bytewise.kernels.Vec.SPECIES.length();
         SplittableRandom rng = new SplittableRandom(11);
         for (int n = 1; n <= 3 * L + 1; n++) {
             int ro = 3, end = ro + (n + L - 1) / L * L, room = ro + Attention.rowRoom(n);
