@@ -20,8 +20,8 @@ public final class Vec {
     /**
      * The engine's one float species, read by every kernel: the CPU's preferred, or the width
      * {@code -Dbytewise.vector.bits=128|256|512} names. A width wider than the CPU's runs in the
-     * Vector API's Java code, many times slower but with the same bits, so the tests can check the
-     * 16-float layout (AVX-512's) on an AVX2 machine.
+     * Vector API's Java code, many times slower but with the same arithmetic, so the tests can check
+     * the 16-float layout (AVX-512's) on an AVX2 machine.
      */
     public static final VectorSpecies<Float> SPECIES = species(System.getProperty("bytewise.vector.bits"));
     static final VectorSpecies<Float> S = SPECIES;
