@@ -132,11 +132,10 @@ public final class TrainingHealth {
 
     /**
      * The engine's float species ({@link Vec#SPECIES}) and doubles of the same shape, so that a float
-     * vector's two halves widen to two double vectors. With a
-     * second float species (this class read 4 floats at a time), the Vector API's shared call sites
-     * saw two vector classes, and C2 once compiled Gemm.packRows with class checks that boxed its
-     * vectors (BENCHMARKS.md, "Boxed accumulators"). A 256-bit double species would also be wider
-     * than a 128-bit CPU's vectors.
+     * vector's two halves widen to two double vectors. With a second float species (this class read
+     * 4 floats at a time), the Vector API's shared call sites saw two vector classes, and C2 once
+     * compiled Gemm.packRows with class checks that boxed its vectors (BENCHMARKS.md, "Boxed
+     * accumulators"). A fixed 256-bit double species would also be wider than a 128-bit CPU's vectors.
      */
     private static final VectorSpecies<Float> F = Vec.SPECIES;
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
