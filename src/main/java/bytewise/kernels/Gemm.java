@@ -9,10 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A and B are strided views, {@code A(i, k) = a[aOff + i*ars + k*acs]}, so one kernel serves
  * {@code x·Wᵀ}, {@code dy·W} and {@code dyᵀ·x} with no transposed copies: the packing does the
  * transposes. B is packed in slices of {@link #KC} along k, each panel into an array of its own; so
- * is A ({@code dyᵀ} in the weight gradient) unless its rows run along k, in which case the kernel
- * reads a tile's rows in place ({@link #kernelRows}). A register-blocked tile of {@link #MR} rows ×
- * two vectors ({@link #NR} columns) accumulates with broadcast + fma (C2 does not vectorise the
- * plain loops). Read in place or packed, each element's sum runs in the same order.
+ * is A: a tile at a time, k-major where A is transposed ({@code dyᵀ} in the weight gradient), and
+ * row by row where its rows run along k ({@link #copyRows}, {@link #kernelRows}). A register-blocked
+ * tile of {@link #MR} rows × two vectors ({@link #NR} columns) accumulates with broadcast + fma (C2
+ * does not vectorise the plain loops). In either layout each element's sum runs in the same order.
  *
  * <p>The tile's height follows the register file ({@link #MR}): a tile whose accumulators, B vectors
  * and broadcast do not fit in registers makes C2 spill, and box a vector on the heap, in every
@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-register AVX2 core and the 4-row tile at 80; BENCHMARKS.md, "Every width").
  *
  * <p>Every index the k loop touches is linear in its counter, the packed buffers hold whole tiles
- * and a tile read in place is a full one, so the Vector API's bounds checks stay on and C2 hoists
- * them out of the loop.
+ * (a tile's rows {@link #KC} apart at most), so the Vector API's bounds checks stay on and C2
+ * hoists them out of the loop.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = Vec.SPECIES;
@@ -75,6 +75,7 @@ public final class Gemm {
     /**
      * Per-thread packing buffers, reused from call to call (B's panels grown on first use). Each A
      * tile is its own array, as each B panel is, so the kernel indexes both from 0 with one counter.
+     * A tile holds KC k-major steps of A_STRIDE floats, or MR rows of KC ({@code A_STRIDE >= MR}).
      */
     public static final class Workspace {
         final float[][] aTiles = new float[MC_TILES][KC * A_STRIDE];
@@ -138,14 +139,16 @@ public final class Gemm {
         if (m0 >= m1 || n == 0 || k == 0) return;
         int tiles = (m1 - m0 + MR - 1) / MR;
         float[][] ap = ws.aTiles;
-        // A with rows in place (x in the forward, dy in the input gradient): the kernel reads whole
-        // tiles where they are. Packing them, a transpose of scalar moves, took 3-19% of those
-        // products' time, the most where B has few panels to share each packed tile (n = 128).
-        boolean inPlace = acs == 1;
+        // A whose rows run along k (x in the forward, dy in the input gradient): whole tiles are
+        // copied row by row, an arraycopy each, where packing them k-major was a transpose of scalar
+        // moves (3-19% of those products' time). Read in place instead, at ars apart, the k loop
+        // spent 7 of its 25 instructions on the four rows' indices (BENCHMARKS.md, "A tile's rows
+        // at fixed offsets").
+        boolean byRows = acs == 1;
         int panels = panels(n);
         // Rows in blocks of MC_TILES tiles; for each block, every KC slice of k in order (so each
         // C element sums its k in the same order as without blocks). The block's A slice (packed
-        // once, or read in place) stays in L2 while every B panel passes over it, and its C rows stay in L2 across
+        // once) stays in L2 while every B panel passes over it, and its C rows stay in L2 across
         // the slices: with the whole chunk at once (2,048 rows), A was 2 MB and C up to 3 MB.
         for (int tb = 0; tb < tiles; tb += MC_TILES) {
             int te = Math.min(tiles, tb + MC_TILES);
@@ -153,7 +156,8 @@ public final class Gemm {
                 int kb = Math.min(KC, k - k0);
                 for (int t = tb; t < te; t++) {
                     int i0 = m0 + t * MR;
-                    if (!inPlace || m1 - i0 < MR) packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap[t - tb]);
+                    if (byRows && m1 - i0 >= MR) copyRows(a, aOff + i0 * ars + k0, ars, kb, ap[t - tb]);
+                    else packA(a, aOff, ars, acs, i0, Math.min(MR, m1 - i0), k0, kb, ap[t - tb]);
                 }
                 // BLIS order: one B micro-panel (kb × NR, in L1) against every A tile of the block
                 for (int p = 0; p < panels; p++) {
@@ -164,19 +168,22 @@ public final class Gemm {
                         int i0 = m0 + t * MR;
                         int mr = Math.min(MR, m1 - i0);
                         int cAt = cOff + i0 * ldc + n0;
-                        if (inPlace && mr == MR) {
-                            int at = aOff + i0 * ars + k0;
-                            if (nr == NR) kernelRows(kb, a, at, ars, panel, c, cAt, ldc);
-                            else edge(kb, a, at, ars, panel, c, cAt, ldc, mr, nr, ws.tile);
-                        } else if (mr == MR && nr == NR) {
-                            kernel(kb, ap[t - tb], panel, c, cAt, ldc);
-                        } else {
-                            edge(kb, ap[t - tb], 0, PACKED, panel, c, cAt, ldc, mr, nr, ws.tile);
-                        }
+                        boolean rowTile = byRows && mr == MR;
+                        if (nr < NR || mr < MR) edge(kb, ap[t - tb], rowTile, panel, c, cAt, ldc, mr, nr, ws.tile);
+                        else if (rowTile) kernelRows(kb, ap[t - tb], panel, c, cAt, ldc);
+                        else kernel(kb, ap[t - tb], panel, c, cAt, ldc);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Copies MR rows of A's slice, kb floats each from {@code a[at]}, {@code ars} apart, into one
+     * tile, row r at {@code r * KC}: the layout {@link #kernelRows} reads.
+     */
+    private static void copyRows(float[] a, int at, int ars, int kb, float[] tile) {
+        for (int r = 0; r < MR; r++, at += ars) System.arraycopy(a, at, tile, r * KC, kb);
     }
 
     /** Packs rows [i0, i0 + mr) × slice [k0, k0 + kb) of A into one tile, A_STRIDE floats per k, zero past mr. */
@@ -271,19 +278,15 @@ public final class Gemm {
         }
     }
 
-    /** {@code ars} for a packed A tile in {@link #edge}. */
-    private static final int PACKED = -1;
-
     /**
-     * A part-filled tile: rows [0, mr) × columns [0, nr), summed into a scratch tile first. A is the
-     * packed tile {@code a} when {@code ars} is {@link #PACKED}, else MR rows in place from
-     * {@code a[at]}, {@code ars} apart.
+     * A part-filled tile: rows [0, mr) × columns [0, nr), summed into a scratch tile first. A is
+     * {@code aTile}, copied by rows ({@link #copyRows}) when {@code byRows}, else packed k-major.
      */
-    private static void edge(int kb, float[] a, int at, int ars, float[] panel, float[] c, int cAt, int ldc,
+    private static void edge(int kb, float[] aTile, boolean byRows, float[] panel, float[] c, int cAt, int ldc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
-        if (ars == PACKED) kernel(kb, a, panel, tile, 0, NR);
-        else kernelRows(kb, a, at, ars, panel, tile, 0, NR);
+        if (byRows) kernelRows(kb, aTile, panel, tile, 0, NR);
+        else kernel(kb, aTile, panel, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
         }
@@ -380,16 +383,16 @@ public final class Gemm {
     }
 
     /**
-     * The register tile with A's MR rows read in place, {@code ars} apart from {@code a[at]} (each
-     * with stride 1 along k), where {@link #kernel} reads a packed tile. Same sums in the same order.
+     * The register tile with A's MR rows copied by rows ({@link #copyRows}), where {@link #kernel}
+     * reads a k-major tile. Same sums in the same order. The rows' fixed offsets (multiples of KC)
+     * fold into the loads' addresses, so one index serves every row.
      */
-    private static void kernelRows(int kb, float[] a, int at, int ars, float[] panel, float[] c, int cAt, int ldc) {
-        if (MR == 6) kernel6Rows(kb, a, at, ars, panel, c, cAt, ldc);
-        else kernel4Rows(kb, a, at, ars, panel, c, cAt, ldc);
+    private static void kernelRows(int kb, float[] aRows, float[] panel, float[] c, int cAt, int ldc) {
+        if (MR == 6) kernel6Rows(kb, aRows, panel, c, cAt, ldc);
+        else kernel4Rows(kb, aRows, panel, c, cAt, ldc);
     }
 
-    private static void kernel6Rows(int kb, float[] a, int r0, int ars, float[] bp, float[] c, int cAt, int ldc) {
-        int r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars, r4 = r3 + ars, r5 = r4 + ars;
+    private static void kernel6Rows(int kb, float[] a, float[] bp, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -400,22 +403,22 @@ public final class Gemm {
             int bk = kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk);
             FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
-            FloatVector av = FloatVector.broadcast(S, a[r0 + kk]);
+            FloatVector av = FloatVector.broadcast(S, a[kk]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[r1 + kk]);
+            av = FloatVector.broadcast(S, a[KC + kk]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[r2 + kk]);
+            av = FloatVector.broadcast(S, a[2 * KC + kk]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[r3 + kk]);
+            av = FloatVector.broadcast(S, a[3 * KC + kk]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[r4 + kk]);
+            av = FloatVector.broadcast(S, a[4 * KC + kk]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[r5 + kk]);
+            av = FloatVector.broadcast(S, a[5 * KC + kk]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
@@ -433,8 +436,7 @@ public final class Gemm {
         FloatVector.fromArray(S, c, cAt + 5 * ldc + L).add(c51).intoArray(c, cAt + 5 * ldc + L);
     }
 
-    private static void kernel4Rows(int kb, float[] a, int r0, int ars, float[] bp, float[] c, int cAt, int ldc) {
-        int r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars;
+    private static void kernel4Rows(int kb, float[] a, float[] bp, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -443,16 +445,16 @@ public final class Gemm {
             int bk = kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk);
             FloatVector b1 = FloatVector.fromArray(S, bp, bk + L);
-            FloatVector av = FloatVector.broadcast(S, a[r0 + kk]);
+            FloatVector av = FloatVector.broadcast(S, a[kk]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[r1 + kk]);
+            av = FloatVector.broadcast(S, a[KC + kk]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[r2 + kk]);
+            av = FloatVector.broadcast(S, a[2 * KC + kk]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[r3 + kk]);
+            av = FloatVector.broadcast(S, a[3 * KC + kk]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }

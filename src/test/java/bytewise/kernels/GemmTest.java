@@ -179,24 +179,25 @@ class GemmTest {
     }
 
     /**
-     * A with unit stride along k is read in place by the kernel; any other A is packed first. The same
-     * A stored both ways must give the same bits (partial tiles and panels, several KC slices).
+     * A with unit stride along k is copied a tile's rows at a time; any other A is packed k-major. The
+     * same A stored both ways must give the same bits (partial tiles and panels, several KC slices,
+     * a last slice shorter than KC).
      */
     @Test
-    void aReadInPlaceGivesTheSameBitsAsAPacked() {
+    void aCopiedByRowsGivesTheSameBitsAsAPackedKMajor() {
         for (int[] s : new int[][]{{37, 40, 600}, {2 * Gemm.MC_TILES * Gemm.MR + 3, 16, 257}, {5, 7, 9}}) {
             int m = s[0], n = s[1], k = s[2];
-            Problem rows = new Problem(Pattern.X_WT, m, n, k, 5 + m); // A(i, kk) at i·k + kk: in place
-            float[] columns = new float[m * k]; // the same A at kk·m + i: packed
+            Problem rows = new Problem(Pattern.X_WT, m, n, k, 5 + m); // A(i, kk) at i·k + kk: copied by rows
+            float[] columns = new float[m * k]; // the same A at kk·m + i: packed k-major
             for (int i = 0; i < m; i++) {
                 for (int kk = 0; kk < k; kk++) columns[kk * m + i] = rows.a(i, kk);
             }
-            float[] inPlace = rows.gemm();
+            float[] byRows = rows.gemm();
             float[] packed = rows.c0.clone();
             Gemm.gemm(0, m, n, k, columns, 0, 1, m, rows.b, rows.bOff, rows.brs, rows.bcs, packed, rows.cOff, rows.ldc,
                     new Gemm.Workspace());
-            rows.check("A in place", rows.reference(), inPlace);
-            assertArrayEquals(packed, inPlace, "A in place against A packed: " + rows);
+            rows.check("A copied by rows", rows.reference(), byRows);
+            assertArrayEquals(packed, byRows, "A copied by rows against A packed k-major: " + rows);
         }
     }
 
