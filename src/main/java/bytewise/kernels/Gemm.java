@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * iteration of the k loop (measured: the 6-row tile ran at 35 GFLOP/s with 8-float vectors on a
  * 16-register AVX2 core and the 4-row tile at 80; BENCHMARKS.md, "Every width").
  *
- * <p>Every index the k loop touches is linear in its counter, the packed buffers hold whole tiles
- * (a tile's rows {@link #KC} apart at most), so the Vector API's bounds checks stay on and C2
- * hoists them out of the loop.
+ * <p>Every index the k loop touches is linear in its counter and the packed buffers hold whole
+ * tiles (KC steps of {@link #A_STRIDE} floats, or MR rows of KC), so the Vector API's bounds checks
+ * stay on and C2 hoists them out of the loop.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = Vec.SPECIES;
