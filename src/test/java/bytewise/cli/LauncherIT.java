@@ -1,5 +1,7 @@
 package bytewise.cli;
 
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +26,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class LauncherIT {
     private static final Path HOME = Path.of(System.getProperty("user.dir"));
 
+    /** Each run's working directory; kept when its test fails, for the crash report and the output. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path work;
+
     static Stream<Arguments> widthsAndShapes() {
         // this CPU's own; 4 floats with 4 rows (x86 without AVX) and with 6 (Apple Silicon's NEON)
         List<String> widths = new ArrayList<>(List.of("", "-XX:MaxVectorSize=16", "-XX:MaxVectorSize=16 -Dbytewise.gemm.rows=6"));
@@ -37,7 +43,6 @@ class LauncherIT {
     @ParameterizedTest(name = "[{0}] d_model {1}, {2} heads, seq {3}")
     @MethodSource("widthsAndShapes")
     void trainsAndGeneratesThroughTheLauncher(String jvmFlags, String dModel, String heads, String seq) throws Exception {
-        Path work = Files.createTempDirectory("bytewise-it");
         Path out = work.resolve("out.txt"), err = work.resolve("err.txt");
         ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/bytewise").toString(),
                 "--data", HOME.resolve("samples/pocket-essays.txt").toString(),
@@ -63,7 +68,6 @@ class LauncherIT {
      */
     @org.junit.jupiter.api.Test
     void everyEngineMethodCompiles() throws Exception {
-        Path work = Files.createTempDirectory("bytewise-it");
         Path out = work.resolve("out.txt"), err = work.resolve("err.txt");
         ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/bytewise").toString(),
                 "--data", HOME.resolve("samples/pocket-essays.txt").toString(), "--preset", "tiny",
