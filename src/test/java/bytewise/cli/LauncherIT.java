@@ -54,7 +54,7 @@ class LauncherIT {
         Process p = pb.start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished within 5 minutes");
         String crash = Files.exists(work.resolve("hs_err.log")) ? head(work.resolve("hs_err.log")) : "";
-        assertEquals("", crash, "the JVM crashed");
+        assertEquals("", crash, () -> "the JVM crashed (report and output kept in " + work + ")");
         assertEquals(0, p.exitValue(), () -> "exit status; stderr: " + read(err));
         String json = read(out);
         assertTrue(json.contains("\"type\":\"sample\"") && json.contains("\"bytes\":4000"), () -> "a 4,000-byte sample: " + json);
